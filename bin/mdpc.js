@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require("../dist/cli/mdpc.js").main(process.argv.slice(2));

@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require("../dist/cli/powerflow.js").main(process.argv.slice(2));

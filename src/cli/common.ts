@@ -1,0 +1,102 @@
+/**
+ * What the three CLIs share: error-to-exit-code mapping, option parsers that throw UsageError,
+ * the default data directory, loading a case with its series.
+ */
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { InputError, UsageError, exitCodeFor, EXIT_BAD_INPUT, EXIT_LOCKED } from '../io/errors';
+import { Network } from '../grid/network';
+import { loadCase } from '../grid/load-case';
+import { Series, loadSeries } from '../grid/series';
+
+/** data/ieee33 of the installed package, whatever the working directory. */
+export const DEFAULT_DATA_DIR = path.join(__dirname, '..', '..', 'data', 'ieee33');
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  runtime failure (a bug, an I/O failure, a solver crash)
+  2  bad input or usage (the message names the file, row and column, or the option)
+  ${EXIT_LOCKED}  another run holds the lock on the output`;
+
+/** Run a CLI main: map errors to one line on stderr and an exit code; never a stack trace. */
+export async function runMain(tool: string, program: Command, argv: string[]): Promise<void> {
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are "errors" with exit code 0 in commander
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    const code = exitCodeFor(e);
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`${tool}: ${code === 1 ? 'error: ' : ''}${msg}\n`);
+    if (code === 1 && process.env.CASE33_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = code;
+  }
+}
+
+/** Apply the shared settings to a command and its subcommands. */
+export function configure(cmd: Command): Command {
+  cmd.exitOverride();
+  cmd.showHelpAfterError('(run with --help for usage)');
+  return cmd;
+}
+
+export interface CaseContext {
+  dir: string;
+  net: Network;
+  series: Series | null;
+}
+
+export function loadContext(dir: string | undefined, withSeries: boolean): CaseContext {
+  const d = dir ?? DEFAULT_DATA_DIR;
+  if (!fs.existsSync(d)) throw new UsageError(`data directory "${d}" does not exist`, '--data');
+  const net = loadCase(d);
+  const series = withSeries ? loadSeries(net, d) : null;
+  return { dir: d, net, series };
+}
+
+export function dataFiles(ctx: CaseContext): string[] {
+  return [...ctx.net.files, ...(ctx.series?.files ?? [])];
+}
+
+export function parseIntStrict(text: string, option: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^[+-]?\d+$/.test(text.trim())) throw new UsageError(`expected an integer, found "${text}"`, option);
+  const v = Number(text);
+  if (v < min || v > max) throw new UsageError(`expected an integer in ${min}..${max}, found ${v}`, option);
+  return v;
+}
+
+export function parseFloatStrict(text: string, option: string): number {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) throw new UsageError(`expected a number, found "${text}"`, option);
+  return Number(text);
+}
+
+/** "33,34,35" or repeated options -> line indices; every id must be a line of the case. */
+export function parseLineIds(net: Network, values: string[] | string | undefined, option: string): number[] {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  const out: number[] = [];
+  for (const v of list) {
+    for (const part of v.split(',')) {
+      const s = part.trim();
+      if (s === '') continue;
+      if (!/^\d+$/.test(s)) throw new UsageError(`expected line ids like 33,34, found "${s}"`, option);
+      const li = net.lineIndex.get(Number(s));
+      if (li === undefined) throw new UsageError(`unknown line ${s}: the case has lines ${[...net.lineIndex.keys()][0]}..${[...net.lineIndex.keys()].pop()}`, option);
+      if (!out.includes(li)) out.push(li);
+    }
+  }
+  return out;
+}
+
+/** commander collector for repeatable options */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export { InputError, UsageError };

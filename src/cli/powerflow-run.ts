@@ -1,0 +1,3 @@
+/** `powerflow run`: placeholder until written. */
+import { Command } from 'commander';
+export function registerRun(_program: Command): void {}

@@ -1,0 +1,44 @@
+/**
+ * Complex power as text, as the original projects wrote it:
+ * Python "P+Qj" (also "(P+Qj)"), Julia "P+Qim", or a plain real number (Q = 0).
+ */
+import { InputError } from '../io/errors';
+import { clip } from '../io/csv';
+
+const NUM = '(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?';
+const FULL = new RegExp(`^([+-]?${NUM})([+-]${NUM})(?:j|im|i)$`);
+const IMAG = new RegExp(`^([+-]?${NUM})(?:j|im|i)$`);
+const REAL = new RegExp(`^[+-]?${NUM}$`);
+
+export interface ComplexValue {
+  re: number;
+  im: number;
+}
+
+/** Parse one cell; returns null when the text is not a complex number. Never throws. */
+export function tryParseComplex(text: string): ComplexValue | null {
+  let s = text.trim();
+  if (s.length > 64) return null;
+  if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1);
+  let m = FULL.exec(s);
+  if (m) return { re: Number(m[1]), im: Number(m[2]) };
+  m = IMAG.exec(s);
+  if (m) return { re: 0, im: Number(m[1]) };
+  if (REAL.test(s)) return { re: Number(s), im: 0 };
+  return null;
+}
+
+export function parseComplex(text: string, file: string, row: number, column: number): ComplexValue {
+  const v = tryParseComplex(text);
+  if (v === null) {
+    throw new InputError('NOT_COMPLEX', `expected a complex power like 12.5+3.1j or 12.5+3.1im, found "${clip(text)}"`, { file, row, column });
+  }
+  return v;
+}
+
+/** Python-style text with a fixed number of decimals, e.g. "32.23+18.42j". */
+export function formatComplex(re: number, im: number, decimals = 3): string {
+  const r = re.toFixed(decimals);
+  const i = im.toFixed(decimals);
+  return `${r}${i.startsWith('-') ? '' : '+'}${i}j`;
+}

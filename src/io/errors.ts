@@ -1,0 +1,70 @@
+/**
+ * Errors that the CLI layer maps to one line and an exit code.
+ * Loaders throw InputError with the position of the problem; option parsers throw UsageError.
+ * Numerical trouble (non-convergence, infeasibility) is never an error: it is a status in a result.
+ */
+
+export const EXIT_OK = 0;
+export const EXIT_RUNTIME = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_LOCKED = 3;
+
+export interface InputPosition {
+  file?: string;
+  /** 1-based row in the file, counting the header row as row 1 */
+  row?: number;
+  /** 1-based column number, or a column name */
+  column?: number | string;
+}
+
+export class InputError extends Error {
+  readonly code: string;
+  readonly file?: string;
+  readonly row?: number;
+  readonly column?: number | string;
+  readonly expected: string;
+
+  constructor(code: string, expected: string, pos: InputPosition = {}) {
+    super(formatInputMessage(expected, pos));
+    this.name = 'InputError';
+    this.code = code;
+    this.expected = expected;
+    this.file = pos.file;
+    this.row = pos.row;
+    this.column = pos.column;
+  }
+}
+
+/** A bad command-line option or argument. */
+export class UsageError extends Error {
+  readonly option?: string;
+  constructor(message: string, option?: string) {
+    super(option ? `option ${option}: ${message}` : message);
+    this.name = 'UsageError';
+    this.option = option;
+  }
+}
+
+/** Another process holds the lock on an output. */
+export class LockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LockedError';
+  }
+}
+
+function formatInputMessage(expected: string, pos: InputPosition): string {
+  const where: string[] = [];
+  if (pos.file) where.push(pos.file);
+  if (pos.row !== undefined) where.push(`row ${pos.row}`);
+  if (pos.column !== undefined) {
+    where.push(typeof pos.column === 'number' ? `column ${pos.column}` : `column ${pos.column}`);
+  }
+  return where.length ? `${where.join(', ')}: ${expected}` : expected;
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof InputError || err instanceof UsageError) return EXIT_BAD_INPUT;
+  if (err instanceof LockedError) return EXIT_LOCKED;
+  return EXIT_RUNTIME;
+}
