@@ -107,7 +107,7 @@ export class PowerFlow {
   solve(req: PfRequest, opts: PfOptions = {}): PfResult {
     const method = opts.method ?? 'auto';
     const tol = opts.tolPu ?? 1e-9;
-    const maxIter = opts.maxIter ?? 30;
+    const maxIter = opts.maxIter ?? 0; // 0: per method default (sweep 100, Newton 30)
     const { net, n, nl, lineOut, islandOf, order, parBus, parLine } = this;
     const res = this.result;
     const base = net.baseKva;
@@ -199,10 +199,10 @@ export class PowerFlow {
       for (const s of net.substations) if (islandOf[s] === k && s !== isl.sourceBus) extraSubs++;
       if (isl.radial && extraSubs === 0 && method !== 'newton') {
         isl.method = 'sweep';
-        this.sweep(a, b, tol, maxIter, isl);
+        this.sweep(a, b, tol, maxIter || 100, isl);
       } else {
         isl.method = 'newton';
-        this.newton(a, b, k, tol, maxIter, isl);
+        this.newton(a, b, k, tol, maxIter || 30, isl);
       }
       if (isl.status !== 'converged') res.converged = false;
       if (isl.iterations > res.iterations) res.iterations = isl.iterations;

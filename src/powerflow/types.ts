@@ -24,6 +24,7 @@ export interface PfOptions {
   method?: PfMethod;
   /** convergence tolerance: largest power mismatch (Newton) or voltage change (sweep), per unit */
   tolPu?: number;
+  /** iteration limit; default 100 for the sweep (linear convergence), 30 for Newton */
   maxIter?: number;
 }
 
