@@ -1,6 +1,6 @@
 /**
  * Complex power as text, as the original projects wrote it:
- * Python "P+Qj" (also "(P+Qj)"), Julia "P+Qim", or a plain real number (Q = 0).
+ * Python "P+Qj" (also "(P+Qj)"), Julia "P+Qim" (also "P + Qim"), or a plain real number (Q = 0).
  */
 import { InputError } from '../io/errors';
 import { clip } from '../io/csv';
@@ -17,8 +17,9 @@ export interface ComplexValue {
 
 /** Parse one cell; returns null when the text is not a complex number. Never throws. */
 export function tryParseComplex(text: string): ComplexValue | null {
-  let s = text.trim();
-  if (s.length > 64) return null;
+  if (text.length > 96) return null;
+  // Julia's string() writes "1.0 + 2.0im": spaces inside the number are allowed
+  let s = text.indexOf(' ') >= 0 ? text.replace(/\s+/g, '') : text.trim();
   if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1);
   let m = FULL.exec(s);
   if (m) return { re: Number(m[1]), im: Number(m[2]) };

@@ -82,7 +82,7 @@ function busColumnsFromHeader(t: CsvTable, net: Network): { kind: 'complex' | 'p
 }
 
 /** Read a per-bus complex table into steps x buses P and Q arrays. */
-function readBusTable(file: string, net: Network): { steps: number; p: Float64Array; q: Float64Array } {
+function readBusTable(file: string, net: Network): { steps: number; p: Float64Array; q: Float64Array; lines: number[] } {
   const t = readCsv(file, 'auto');
   // a header of bus ids is all integers, like a data row of plain numbers: it is a header when
   // the rows below it hold complex text ("P+Qj") or when its width is not the bus count
@@ -118,7 +118,7 @@ function readBusTable(file: string, net: Network): { steps: number; p: Float64Ar
       }
     }
   }
-  return { steps, p, q };
+  return { steps, p, q, lines: t.lines };
 }
 
 function checkSteps(file: string, steps: number, expected: number, expectedFrom: string): void {
@@ -164,7 +164,7 @@ export function loadSeries(net: Network, dir: string): Series | null {
         if (pv === 0 && qv === 0) continue;
         const gi = genAt.get(b);
         if (gi === undefined) {
-          throw new InputError('NO_GENERATOR', `expected 0 at bus ${net.buses[b].id}: generators.csv has no ${kind} there, found ${pv}+${qv}j`, { file, row: s + 1 });
+          throw new InputError('NO_GENERATOR', `expected 0 at bus ${net.buses[b].id}: generators.csv has no ${kind} there, found ${pv}+${qv}j`, { file, row: tbl.lines[s] });
         }
         genPKw[s * ng + gi] = pv;
         genQKvar[s * ng + gi] = qv;

@@ -110,7 +110,8 @@ export function readCsv(file: string, hasHeader: boolean | 'auto'): CsvTable {
 
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function looksNumeric(cell: string): boolean {
+function looksNumeric(text: string): boolean {
+  const cell = text.indexOf(' ') >= 0 ? text.replace(/\s+/g, '') : text;
   return NUM_RE.test(cell) || /^[+-]?[\d.]+([eE][+-]?\d+)?[+-][\d.]+([eE][+-]?\d+)?(j|im|i)$/.test(cell);
 }
 

@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { DATA_24H, DATA_33, copyCase, listFiles, runCli, tmpDir } from '../testing/helpers';
+
+test('powerflow run --json: the base case with every documented field', () => {
+  const r = runCli('powerflow', ['run', '--load', 'nominal', '--open', '33,34,35,36,37', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.converged, true);
+  assert.ok(j.iterations > 0);
+  assert.ok(Math.abs(j.lossKw - 202.68) < 0.01);
+  assert.ok(Math.abs(j.lossKvar - 135.14) < 0.01);
+  assert.ok(Math.abs(j.vMinPu - 0.91309) < 1e-5);
+  assert.equal(j.vMinBus, 18);
+  assert.equal(j.servedKw, 3715);
+  assert.equal(j.unservedKw, 0);
+  assert.equal(j.buses.length, 33);
+  assert.deepEqual(Object.keys(j.buses[0]).slice(0, 4), ['bus', 'vPu', 'angleDeg', 'energized']);
+  assert.equal(j.lines.length, 37);
+  const l33 = j.lines.find((l: { line: number }) => l.line === 33);
+  assert.deepEqual([l33.from, l33.to, l33.status, l33.pKw], [8, 21, 'open', 0]);
+  for (const k of ['pKw', 'qKvar', 'currentA', 'loadingPct', 'lossKw']) assert.equal(typeof j.lines[0][k], 'number');
+  assert.ok(Math.abs(j.lines.reduce((s: number, l: { lossKw: number }) => s + l.lossKw, 0) - j.lossKw) < 0.01);
+  for (const k of ['total', 'voltage', 'loss', 'blackout', 'mt']) assert.equal(typeof j.reward[k], 'number');
+  // reward = -(0.5 x voltage deviation + 0.18 x loss): independent recomputation from the bus table
+  const dev = j.buses.reduce((s: number, b: { vPu: number }) => s + Math.max(0, 0.95 - b.vPu) + Math.max(0, b.vPu - 1.05), 0);
+  assert.ok(Math.abs(j.reward.total - -(0.5 * dev + 0.18 * j.lossKw)) < 1e-3);
+});
+
+test('powerflow run: faults, MT island, step data and reward config', () => {
+  const dir = tmpDir();
+  const cfg = path.join(dir, 'w.json');
+  fs.writeFileSync(cfg, JSON.stringify({ blackoutPricePerKwh: 1 }));
+  const r = runCli('powerflow', ['run', '--fault', '6,26', '--mt', '8:300:100', '--config', cfg, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  const st = (id: number): string => j.lines.find((l: { line: number }) => l.line === id).status;
+  assert.equal(st(6), 'faulted');
+  assert.equal(st(27), 'de-energized');
+  assert.equal(j.unservedKw, 60 + 60 + 120 + 200 + 150 + 210 + 60); // buses 27-33 (Baran & Wu)
+  assert.ok(Math.abs(j.reward.blackout - j.unservedKw) < 1e-6);
+  assert.equal(j.buses.find((b: { bus: number }) => b.bus === 30).energized, false);
+  assert.equal(j.islands.length, 3);
+  const mt = j.generators.find((g: { kind: string; bus: number }) => g.kind === 'MT' && g.bus === 8);
+  assert.equal(mt.withinLimits, false); // the island needs ~1090 kW from a 500 kW MT
+  const s = runCli('powerflow', ['run', '--data', DATA_24H, '--step', '12', '--json']);
+  assert.equal(s.code, 0, s.stderr);
+  const js = JSON.parse(s.stdout);
+  assert.equal(js.step, 12);
+  assert.ok(js.loadKw > 0 && js.loadKw !== 3715);
+});
+
+test('powerflow run --csv and --plot write readable files and a manifest; summary without colour', () => {
+  const dir = tmpDir();
+  const prefix = path.join(dir, 'out', 'base');
+  const svg = path.join(dir, 'pic', 'feeder.svg');
+  const r = runCli('powerflow', ['run', '--csv', prefix, '--plot', svg]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /losses\s+202\.677 kW, 135\.141 kvar/);
+  assert.match(r.stdout, /min 0\.91309 pu at bus 18/);
+  assert.doesNotMatch(r.stdout, /\x1b\[/);
+  const buses = parse(fs.readFileSync(`${prefix}-buses.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.equal(buses.length, 33);
+  assert.ok(Math.abs(Number(buses[17].vPu) - 0.91309) < 1e-5);
+  const lines = parse(fs.readFileSync(`${prefix}-lines.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.equal(lines.length, 37);
+  assert.equal(lines[36].status, 'open');
+  const m = JSON.parse(fs.readFileSync(`${prefix}.manifest.json`, 'utf8'));
+  assert.equal(m.tool, 'powerflow run');
+  assert.ok(m.dataFiles.length >= 3 && m.dataFiles.every((d: { sha256: string }) => /^[0-9a-f]{64}$/.test(d.sha256)));
+  const text = fs.readFileSync(svg, 'utf8');
+  assert.match(text, /^<svg /);
+  assert.equal((text.match(/<circle /g) ?? []).length, 32 + 6); // 32 buses + the legend's 6 swatches
+  assert.match(text, /loss 202\.68 kW, Vmin 0\.9131 pu at bus 18/);
+  assert.equal(listFiles(dir).filter((f) => f.includes('.tmp-')).length, 0);
+});
+
+test('powerflow run: bad input gives one line, exit 2, and writes nothing', () => {
+  const dir = tmpDir();
+  const out = path.join(dir, 'o');
+  const badCase = copyCase(DATA_33, { 'lines.csv': 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n1,1,2,abc,0.047,420,1,0\n' });
+  const cases: [string[], RegExp][] = [
+    [['--open', '38'], /option --open: unknown line 38/],
+    [['--open', '3x'], /option --open: expected line ids/],
+    [['--fault', '0'], /option --fault: unknown line 0/],
+    [['--step', '0'], /option --step: expected an integer in 1\.\.12864, found 0/],
+    [['--step', '12865'], /option --step: expected an integer in 1\.\.12864/],
+    [['--step', '1.5'], /option --step: expected an integer, found "1\.5"/],
+    [['--mt', '5:100:0'], /option --mt: no MT at bus 5; the case has MTs at bus 4, 8, 22/],
+    [['--mt', '8:900:0'], /option --mt: MT at bus 8: P 900 kW outside its limits 125\.\.500 kW/],
+    [['--mt', '8:abc'], /option --mt: expected BUS:PKW:QKVAR/],
+    [['--load', 'peak'], /option --load: expected "nominal"/],
+    [['--method', 'gauss'], /argument 'gauss' is invalid/],
+    [['--plot', path.join(out, 'x.png')], /option --plot: expected a file name ending in \.svg/],
+    [['--data', path.join(dir, 'nope')], /option --data: data directory .* does not exist/],
+    [['--data', badCase], /lines\.csv, row 2, column rOhm: expected a number, found "abc"/],
+    [['--config', path.join(dir, 'missing.json')], /missing\.json: file not found/],
+    [['--bogus'], /unknown option '--bogus'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = runCli('powerflow', ['run', '--csv', path.join(out, 'r'), '--plot', path.join(out, 'r.svg'), ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(r.stdout, '');
+    assert.deepEqual(listFiles(out), [], `${args.join(' ')} wrote files`);
+  }
+  const cfg = path.join(dir, 'bad.json');
+  fs.writeFileSync(cfg, '{"lossPricePerKwh": "x"}');
+  const r = runCli('powerflow', ['run', '--config', cfg]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.json, column lossPricePerKwh: expected a finite number/);
+});
+
+test('powerflow --help lists examples and exit codes', () => {
+  const r = runCli('powerflow', ['run', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Examples:/);
+  const top = runCli('powerflow', ['--help']);
+  assert.match(top.stdout, /Exit codes:/);
+});
