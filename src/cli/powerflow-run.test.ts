@@ -123,3 +123,31 @@ test('powerflow --help lists examples and exit codes', () => {
   const top = runCli('powerflow', ['--help']);
   assert.match(top.stdout, /Exit codes:/);
 });
+
+test('powerflow run: every kind of malformed data file is named with its row and column, exit 2', () => {
+  const dir = tmpDir();
+  const out = path.join(dir, 'o');
+  const L = 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n';
+  const lines33 = fs.readFileSync(path.join(DATA_24H, 'lines.csv'), 'utf8');
+  const load24 = fs.readFileSync(path.join(DATA_24H, 'load.csv'), 'utf8').trimEnd().split('\n');
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ 'lines.csv': L + '1,1,2,0.0922,zero,420,1,0\n' }, /lines\.csv, row 2, column xOhm: expected a number, found "zero"/],
+    [{ 'lines.csv': L + '1,1,2,0.0922,0.047,420,1\n' }, /lines\.csv, row 2: expected 8 columns/],
+    [{ 'lines.csv': lines33.replace('\n2,2,3,', '\n1,2,3,') }, /lines\.csv, row 3, column line: expected a unique line id, line 1 appears twice/],
+    [{ 'lines.csv': lines33.replace('1,1,2,0.0922,0.047,', '1,1,2,0,0,') }, /lines\.csv, row 2, column rOhm: expected a non-zero impedance/],
+    [{ 'lines.csv': lines33.replace('\n5,5,6,', '\n5,5,66,') }, /lines\.csv, row 6, column to: expected a bus listed in buses\.csv, found unknown bus 66/],
+    [{ 'buses.csv': '' }, /buses\.csv: expected .*found an empty file|buses\.csv.*empty/],
+    [{ 'load.csv': load24.slice(0, 23).join('\n') + '\n' }, /expected 23 rows \(steps\) like load\.csv, found 24/],
+    [{ 'load.csv': load24.map((r) => r.split(',').slice(0, 32).join(',')).join('\n') + '\n' }, /load\.csv, row 1: expected 33 columns, one per bus of the case \(33 buses\), found 32/],
+    [{ 'load.csv': load24.map((r, i) => (i === 4 ? r.replace(/^0\+0im/, 'x+yim') : r)).join('\n') + '\n' }, /load\.csv, row 5, column 1: expected a complex power like 12\.5\+3\.1j/],
+    [{ 'mt.csv': '4,8,22\n' + '1,1,2\n'.repeat(24) }, /mt\.csv, row 2, column 3: expected 0 or 1, found "2"/],
+  ];
+  for (const [files, re] of cases) {
+    const data = copyCase(DATA_24H, files);
+    const r = runCli('powerflow', ['run', '--data', data, '--step', '1', '--csv', path.join(out, 'r')]);
+    assert.equal(r.code, 2, `${Object.keys(files)}: exit ${r.code} ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    assert.deepEqual(listFiles(out), []);
+  }
+});
