@@ -17,6 +17,11 @@ export interface CsvTable {
 }
 
 export function readText(file: string): string {
+  return readBytes(file).toString('utf8');
+}
+
+/** The file's bytes, with the same checks as readText (missing, a directory, binary garbage). */
+export function readBytes(file: string): Buffer {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
@@ -32,7 +37,7 @@ export function readText(file: string): string {
     const row = countLines(buf, nul);
     throw new InputError('BINARY', 'expected text CSV, found binary data (NUL byte)', { file, row });
   }
-  return buf.toString('utf8');
+  return buf;
 }
 
 function countLines(buf: Buffer, upTo: number): number {
