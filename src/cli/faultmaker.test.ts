@@ -125,9 +125,17 @@ test('--help shows examples and exits 0', () => {
     assert.equal(r.code, 0, args.join(' '));
     assert.match(r.stdout, /faultmaker/);
   }
+  assert.match(run(['--help']).stdout, /Examples:[\s\S]*faultmaker scene --steps/);
   assert.match(run(['enumerate', '--help']).stdout, /Examples:[\s\S]*--k 2/);
   assert.match(run(['scene', '--help']).stdout, /Examples:[\s\S]*--repair-hours 2:8/);
   assert.match(run(['scene', '--help']).stdout, /island +no bus is lost/);
+});
+
+test('a reader that closes the pipe early is not a crash', () => {
+  const out = freshDir();
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" enumerate --k 3 --json --out-dir "${out}" | head -c 10 >/dev/null`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /EPIPE|Error/);
 });
 
 /** Each bad input: exit 2, the expected words in one stderr line, nothing on stdout, nothing written. */

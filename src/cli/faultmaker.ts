@@ -240,7 +240,15 @@ export function buildProgram(): Command {
   const program = configure(new Command('faultmaker'))
     .description('Exhaustive N-k line-fault scenarios of a feeder, classified by what restores them, and seeded event tables drawn from them')
     .version(packageVersion())
-    .addHelpText('after', EXIT_CODES_HELP);
+    .addHelpText(
+      'after',
+      `
+Examples:
+  faultmaker enumerate --k 2                                   # out/res_faultmaker/n2.csv, n2.json
+  faultmaker scene --steps 12864 --p-n1 0.1 --p-n2 0.01 --seed 1 # out/res_faultmaker/event.csv
+  faultmaker enumerate --help                                  # classes, options, more examples
+${EXIT_CODES_HELP}`,
+    );
 
   program
     .command('enumerate')
@@ -299,6 +307,15 @@ ${EXIT_CODES_HELP}`,
   return program;
 }
 
+/** `faultmaker ... --json | head`: a reader that stops early is normal in a pipeline, not a crash. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 export function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
   return runMain('faultmaker', buildProgram(), argv);
 }
