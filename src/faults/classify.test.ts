@@ -12,9 +12,10 @@ import { writeTinyFeeder } from './fixture';
 const IEEE33 = path.join(__dirname, '..', '..', 'data', 'ieee33');
 
 /**
- * Independent brute force, sharing nothing with classify.ts / topology: union-find over the
- * lines that are not faulted, then each bus's set is fed by a substation, else by a
- * grid-forming generator, else nothing. Subsets come from bit masks, not from the
+ * Independent brute force, sharing nothing with classify.ts / topology: buses joined to a
+ * faulted non-switchable line by non-switchable lines are dead (one union-find); a second
+ * union-find over the lines that are not faulted and touch no dead bus; then each bus's set is
+ * fed by a substation, else by a grid-forming generator, else nothing. Subsets come from bit masks, not from the
  * combination generator under test.
  */
 function bruteForce(net: Network, k: number): Map<string, { cls: string; island: number[]; lost: number[] }> {
@@ -31,17 +32,29 @@ function bruteForce(net: Network, k: number): Map<string, { cls: string; island:
   };
   rec(0, []);
   for (const faulted of subsets) {
+    // buses welded to a faulted line without a switch: union over non-switchable lines
+    const zp = Array.from({ length: nb }, (_, i) => i);
+    const zfind = (x: number): number => (zp[x] === x ? x : (zp[x] = zfind(zp[x])));
+    net.lines.forEach((line) => {
+      if (!line.switchable) zp[zfind(line.from)] = zfind(line.to);
+    });
+    const deadRoots = new Set(faulted.filter((l) => !net.lines[l].switchable).map((l) => zfind(net.lines[l].from)));
+    const dead = (b: number) => deadRoots.has(zfind(b));
     const parent = Array.from({ length: nb }, (_, i) => i);
     const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x])));
     net.lines.forEach((line, li) => {
-      if (faulted.includes(li)) return;
+      if (faulted.includes(li) || dead(line.from) || dead(line.to)) return;
       parent[find(line.from)] = find(line.to);
     });
-    const grid = new Set(net.buses.flatMap((b, i) => (b.substation ? [find(i)] : [])));
-    const mt = new Set(net.generators.filter((g) => g.kind === 'MT' && g.gridForming).map((g) => find(g.bus)));
+    const grid = new Set(net.buses.flatMap((b, i) => (b.substation && !dead(i) ? [find(i)] : [])));
+    const mt = new Set(net.generators.filter((g) => g.kind === 'MT' && g.gridForming && !dead(g.bus)).map((g) => find(g.bus)));
     const island: number[] = [];
     const lost: number[] = [];
     for (let b = 0; b < nb; b++) {
+      if (dead(b)) {
+        lost.push(net.buses[b].id);
+        continue;
+      }
       const r = find(b);
       if (grid.has(r)) continue;
       if (mt.has(r)) island.push(net.buses[b].id);
@@ -111,7 +124,7 @@ test('IEEE 33-bus N-2 examples checked by hand', () => {
   assert.deepEqual(ids(r.islandBuses), [8]);
 });
 
-function tinyDir(t: string, opts?: { secondSubstation?: boolean }): string {
+function tinyDir(t: string, opts?: { secondSubstation?: boolean; fixedLines?: number[] }): string {
   return writeTinyFeeder(fs.mkdtempSync(path.join(os.tmpdir(), `case33ts-${t}-`)), opts);
 }
 
@@ -164,6 +177,41 @@ test('tiny feeder with a second substation at bus 6: supply from either substati
     assert.deepEqual(countByClass(enumerateScenarios(net, { k: 1 })), { tie: 6, island: 0, lost: 0, total: 6 });
     checkAgainstBruteForce(net, 2);
     checkAgainstBruteForce(net, 3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tiny feeder with line 4 (2-5) without a switch: a fault on it takes buses 2 and 5 down', () => {
+  const dir = tinyDir('tiny3', { fixedLines: [4] });
+  try {
+    const net = loadCase(dir);
+    const c = new FaultClassifier(net);
+    const ids = (buses: number[]) => buses.map((b) => net.buses[b].id);
+    // L4 faulted: 2 and 5 stay on the fault; 3-4 island on the MT; 6 hangs off dead bus 5
+    const r = c.classify([net.lineIndex.get(4)!]);
+    assert.equal(r.cls, 'lost');
+    assert.deepEqual(ids(r.lostBuses), [2, 5, 6]);
+    assert.deepEqual(ids(r.islandBuses), [3, 4]);
+    // a fault elsewhere: L4 is just a closed line
+    assert.equal(c.classify([net.lineIndex.get(2)!]).cls, 'tie');
+    assert.deepEqual(countByClass(enumerateScenarios(net, { k: 1 })), { tie: 3, island: 1, lost: 2, total: 6 });
+    checkAgainstBruteForce(net, 2);
+    checkAgainstBruteForce(net, 3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tiny feeder with lines 1 and 4 without switches: the fault zone spreads along them and swallows the substation', () => {
+  const dir = tinyDir('tiny4', { fixedLines: [1, 4] });
+  try {
+    const net = loadCase(dir);
+    const r = new FaultClassifier(net).classify([net.lineIndex.get(4)!]);
+    assert.deepEqual(r.lostBuses.map((b) => net.buses[b].id), [1, 2, 5, 6]);
+    assert.deepEqual(r.islandBuses.map((b) => net.buses[b].id), [3, 4]);
+    checkAgainstBruteForce(net, 1);
+    checkAgainstBruteForce(net, 2);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,12 @@
  * an island and none is lost, `lost` when at least one bus is lost (the lost buses are listed;
  * an island may exist in the same scenario, its buses are listed too).
  *
+ * Lines that are not switchable (switchable = 0 in lines.csv) cannot isolate a fault: when a
+ * faulted line is not switchable, its end buses, and every bus tied to them by other
+ * non-switchable lines, stay attached to the fault until the repair. They are lost, and they
+ * carry no supply across. On a feeder where every line is switchable (the bundled ones) this
+ * changes nothing: only the faulted lines are removed.
+ *
  * This is topology only: it does not check that an MT's capacity covers its island's load,
  * nor voltage and current limits (the power flow and the expert do that for a chosen action).
  */
@@ -37,6 +43,8 @@ export interface Classification {
 export const BUS_GRID = 1;
 export const BUS_ISLAND = 2;
 export const BUS_LOST = 0;
+/** attached to a faulted non-switchable line: lost, and a barrier to supply */
+export const BUS_IN_FAULT_ZONE = 3;
 
 /**
  * Classifies scenarios of one network. Built once (adjacency, source lists, work arrays are
@@ -53,6 +61,10 @@ export class FaultClassifier {
   readonly status: Uint8Array;
   private readonly substations: Int32Array;
   private readonly formers: Int32Array;
+  /** per line: 1 when it has no switch (cannot isolate a fault) */
+  private readonly fixed: Uint8Array;
+  private readonly from: Int32Array;
+  private readonly to: Int32Array;
   readonly busCount: number;
   readonly lineCount: number;
 
@@ -68,6 +80,9 @@ export class FaultClassifier {
     this.stack = new Int32Array(this.busCount);
     this.substations = Int32Array.from(net.substations);
     this.formers = Int32Array.from(new Set(net.generators.filter((g) => g.gridForming).map((g) => g.bus)));
+    this.fixed = Uint8Array.from(net.lines, (l) => (l.switchable ? 0 : 1));
+    this.from = Int32Array.from(net.lines, (l) => l.from);
+    this.to = Int32Array.from(net.lines, (l) => l.to);
   }
 
   /** Fill `status` for the scenario with these faulted lines (0-based line indices). */
@@ -79,6 +94,10 @@ export class FaultClassifier {
       out[l] = 1;
     }
     this.status.fill(BUS_LOST);
+    for (let i = 0; i < faulted.length; i++) {
+      const l = faulted[i];
+      if (this.fixed[l]) this.faultZone(l);
+    }
     this.flood(this.substations, BUS_GRID);
     this.flood(this.formers, BUS_ISLAND);
     for (let i = 0; i < faulted.length; i++) out[faulted[i]] = 0;
@@ -91,10 +110,32 @@ export class FaultClassifier {
     const st = this.status;
     for (let b = 0; b < this.busCount; b++) {
       if (st[b] === BUS_ISLAND) islandBuses.push(b);
-      else if (st[b] === BUS_LOST) lostBuses.push(b);
+      else if (st[b] === BUS_LOST || st[b] === BUS_IN_FAULT_ZONE) lostBuses.push(b);
     }
     const cls: FaultClass = lostBuses.length > 0 ? 'lost' : islandBuses.length > 0 ? 'island' : 'tie';
     return { cls, islandBuses, lostBuses };
+  }
+
+  /** Mark the buses tied to faulted non-switchable line l through non-switchable lines. */
+  private faultZone(l: number): void {
+    const { start, adjBus, adjLine, fixed, status, stack } = this;
+    let top = 0;
+    for (const s of [this.from[l], this.to[l]]) {
+      if (status[s] === BUS_IN_FAULT_ZONE) continue;
+      status[s] = BUS_IN_FAULT_ZONE;
+      stack[top++] = s;
+    }
+    while (top > 0) {
+      const u = stack[--top];
+      for (let k = start[u]; k < start[u + 1]; k++) {
+        if (!fixed[adjLine[k]]) continue;
+        const v = adjBus[k];
+        if (status[v] !== BUS_IN_FAULT_ZONE) {
+          status[v] = BUS_IN_FAULT_ZONE;
+          stack[top++] = v;
+        }
+      }
+    }
   }
 
   /** Depth-first search from every source not yet reached, marking buses with `code`. */

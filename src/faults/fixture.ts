@@ -11,14 +11,16 @@
  *           (6) PV (not grid-forming)
  *
  * One loop 2-3-4-5 (L2, L3, L5, L4); L1 and L6 are bridges.
- * With `secondSubstation`, bus 6 is a substation too.
+ * With `secondSubstation`, bus 6 is a substation too; `fixedLines` lists line ids written
+ * with switchable = 0 (no switch: they cannot isolate a fault).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function writeTinyFeeder(dir: string, opts: { secondSubstation?: boolean } = {}): string {
+export function writeTinyFeeder(dir: string, opts: { secondSubstation?: boolean; fixedLines?: number[] } = {}): string {
   fs.mkdirSync(dir, { recursive: true });
   const sub6 = opts.secondSubstation ? 1 : 0;
+  const sw = (id: number) => (opts.fixedLines?.includes(id) ? 0 : 1);
   fs.writeFileSync(
     path.join(dir, 'buses.csv'),
     [
@@ -35,12 +37,12 @@ export function writeTinyFeeder(dir: string, opts: { secondSubstation?: boolean 
     path.join(dir, 'lines.csv'),
     [
       'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen',
-      '1,1,2,0.1,0.05,420,1,0',
-      '2,2,3,0.5,0.25,420,1,0',
-      '3,3,4,0.4,0.2,420,1,0',
-      '4,2,5,0.4,0.2,420,1,0',
+      `1,1,2,0.1,0.05,420,${sw(1)},0`,
+      `2,2,3,0.5,0.25,420,${sw(2)},0`,
+      `3,3,4,0.4,0.2,420,${sw(3)},0`,
+      `4,2,5,0.4,0.2,420,${sw(4)},0`,
       '5,4,5,1,1,420,1,1',
-      '6,5,6,0.3,0.2,420,1,0',
+      `6,5,6,0.3,0.2,420,${sw(6)},0`,
     ].join('\n') + '\n',
   );
   fs.writeFileSync(

@@ -120,7 +120,7 @@ export function generateScene(pools: readonly (readonly PoolScenario[])[], o: Sc
  */
 export function sceneCsv(lineCount: number, pools: readonly (readonly PoolScenario[])[], scene: Scene): string {
   const healthy = faultRow(lineCount, []);
-  const memo = new Map<number, string>();
+  const memo = pools.map(() => new Map<number, string>());
   const rows = new Array<string>(scene.steps + 1);
   for (let t = 0; t < scene.steps; t++) {
     const k = scene.kOf[t];
@@ -128,11 +128,11 @@ export function sceneCsv(lineCount: number, pools: readonly (readonly PoolScenar
       rows[t] = healthy;
       continue;
     }
-    const key = scene.pick[t] * 64 + k;
-    let r = memo.get(key);
+    const m = memo[k - 1];
+    let r = m.get(scene.pick[t]);
     if (r === undefined) {
       r = faultRow(lineCount, pools[k - 1][scene.pick[t]].lines);
-      memo.set(key, r);
+      m.set(scene.pick[t], r);
     }
     rows[t] = r;
   }
