@@ -22,6 +22,7 @@ Exit codes:
 
 /** Run a CLI main: map errors to one line on stderr and an exit code; never a stack trace. */
 export async function runMain(tool: string, program: Command, argv: string[]): Promise<void> {
+  quietOnClosedPipe();
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
@@ -38,6 +39,14 @@ export async function runMain(tool: string, program: Command, argv: string[]): P
     if (code === 1 && process.env.CASE33_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = code;
   }
+}
+
+/** `tool ... --json | head`: a reader that stops early is normal in a pipeline, not a crash. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
 }
 
 /** Apply the shared settings to a command and its subcommands. */

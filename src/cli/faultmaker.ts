@@ -307,15 +307,6 @@ ${EXIT_CODES_HELP}`,
   return program;
 }
 
-/** `faultmaker ... --json | head`: a reader that stops early is normal in a pipeline, not a crash. */
-function quietOnClosedPipe(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(process.exitCode ?? 0);
-  });
-}
-
 export function main(argv: string[]): Promise<void> {
-  quietOnClosedPipe();
   return runMain('faultmaker', buildProgram(), argv);
 }

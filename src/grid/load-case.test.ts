@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCase } from './load-case';
-import { loadSeries, snapshot, nominalSnapshot } from './series';
+import { loadSeries, snapshot, nominalSnapshot, readEventTable } from './series';
 import { InputError } from '../io/errors';
 import { DATA_33, DATA_24H, copyCase, writeCase } from '../testing/helpers';
 import { Rng } from '../util/rng';
@@ -116,4 +116,21 @@ test('series validation: wrong bus count, unequal lengths, generation at a bus w
   expectInputError(() => loadSeries(loadCase(dir), dir), /pv\.csv, row 2: expected 0 at bus 9: generators\.csv has no PV there/);
   const nominal = nominalSnapshot(loadCase(DATA_33));
   assert.equal(nominal.loadPKw.reduce((a, b) => a + b, 0), 3715);
+});
+
+test('event table: headerless in line order, or under a header of line ids (any order, a subset)', () => {
+  const net = loadCase(DATA_33);
+  const dir = copyCase(DATA_24H);
+  const a = path.join(dir, 'a.csv');
+  fs.writeFileSync(a, '37,1,6\n0,0,1\n1,1,0\n');
+  const ev = readEventTable(a, net);
+  assert.equal(ev.length, 2 * 37);
+  const on = (s: number): number[] => net.lines.flatMap((l, i) => (ev[s * 37 + i] ? [l.id] : []));
+  assert.deepEqual(on(0), [6]);
+  assert.deepEqual(on(1), [1, 37]);
+  fs.writeFileSync(a, '1,2\n0,1\n');
+  const ev2 = readEventTable(a, net); // "1,2" is a header: 2 is not a 0/1 flag
+  assert.equal(ev2[net.lineIndex.get(2)!], 1);
+  fs.writeFileSync(a, '38,1\n0,1\n');
+  expectInputError(() => readEventTable(a, net), /a\.csv, row 1, column 1: expected a line id of the case in the header, found "38"/);
 });

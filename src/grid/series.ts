@@ -254,6 +254,11 @@ export function loadSeries(net: Network, dir: string): Series | null {
 export function readEventTable(file: string, net: Network): Uint8Array {
   const t = readCsv(file, 'auto');
   const nl = net.lines.length;
+  // a header of line ids is all integers like a data row: it is a header when a cell is not 0 or 1
+  if (!t.header && t.rows[0].every((c) => /^\d+$/.test(c)) && t.rows[0].some((c) => c !== '0' && c !== '1')) {
+    t.header = t.rows.shift();
+    t.headerLine = t.lines.shift();
+  }
   let cols: number[];
   if (t.header) {
     cols = t.header.map((c, j) => {
