@@ -9,6 +9,7 @@ import { InputError, UsageError, exitCodeFor, EXIT_BAD_INPUT, EXIT_LOCKED } from
 import { Network } from '../grid/network';
 import { loadCase } from '../grid/load-case';
 import { Series, loadSeries } from '../grid/series';
+import { acquireLock } from '../io/lock';
 
 /** data/ieee33 of the installed package, whatever the working directory. */
 export const DEFAULT_DATA_DIR = path.join(__dirname, '..', '..', 'data', 'ieee33');
@@ -109,3 +110,16 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 export { InputError, UsageError };
+
+/**
+ * Hold the lock on an output (file or prefix) while `write` runs: two runs writing the same
+ * output cannot interleave. A live owner -> LockedError (exit 3); a dead owner's lock is taken over.
+ */
+export function withOutputLock<T>(tool: string, target: string, write: () => T): T {
+  const release = acquireLock(target, (msg) => process.stderr.write(`${tool}: ${msg}\n`));
+  try {
+    return write();
+  } finally {
+    release();
+  }
+}

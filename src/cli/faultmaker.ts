@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext } from './common';
+import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext, withOutputLock } from './common';
 import { packageVersion, buildManifest, writeManifest } from '../io/manifest';
 import { writeFileAtomic } from '../io/atomic';
 import { FaultClass, FaultClassifier, FAULT_CLASSES, parseClassList } from '../faults/classify';
@@ -120,13 +120,15 @@ function runEnumerate(o: EnumerateOpts): void {
   const csv = scenarioTableCsv(ctx.net, kept);
 
   const base = path.join(o.outDir, `n${k}`);
-  writeFileAtomic(`${base}.csv`, csv);
-  writeFileAtomic(`${base}.json`, json);
-  writeManifest(`${base}.manifest.json`, buildManifest('faultmaker', { subcommand: 'enumerate', ...options }, dataFiles(ctx), {
-    outputs: [`${base}.csv`, `${base}.json`],
-    counts,
-    written: kept.length,
-  }));
+  withOutputLock('faultmaker', base, () => {
+    writeFileAtomic(`${base}.csv`, csv);
+    writeFileAtomic(`${base}.json`, json);
+    writeManifest(`${base}.manifest.json`, buildManifest('faultmaker', { subcommand: 'enumerate', ...options }, dataFiles(ctx), {
+      outputs: [`${base}.csv`, `${base}.json`],
+      counts,
+      written: kept.length,
+    }));
+  });
 
   const summary = `N-${k} on ${ctx.net.name}: ${counts.total} scenarios (${countsText(counts)}); wrote ${kept.length} to ${base}.csv, ${base}.json\n`;
   if (o.json) {
@@ -223,8 +225,10 @@ function runScene(o: SceneOpts): void {
     scenariosAvailable: available,
     stats,
   });
-  writeFileAtomic(out, csv);
-  writeManifest(summaryFile, manifest);
+  withOutputLock('faultmaker', out, () => {
+    writeFileAtomic(out, csv);
+    writeManifest(summaryFile, manifest);
+  });
 
   const f = stats.faultedStepsByK;
   const line = `scene of ${steps} steps on ${ctx.net.name} (seed ${seed}): ${stats.healthySteps} healthy, ${Object.entries(f).map(([k, v]) => `${v} ${k.toUpperCase().replace('N', 'N-')}`).join(', ')}; ${stats.events} faults (${countsText({ ...stats.eventsByClass, total: stats.events })}); wrote ${out}, ${summaryFile}\n`;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { stringify } from 'csv-stringify/sync';
-import { collect, dataFiles, loadContext, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
+import { withOutputLock, collect, dataFiles, loadContext, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { normallyOpenLines } from '../grid/network';
 import { PowerFlow } from '../powerflow/solver';
@@ -144,24 +144,29 @@ export function runCommand(opts: RunOptions): void {
   });
 
   const outputs: string[] = [];
-  if (opts.csv !== undefined) {
-    const busFile = `${opts.csv}-buses.csv`;
-    const lineFile = `${opts.csv}-lines.csv`;
-    writeFileAtomic(busFile, stringify(report.buses, { header: true, cast: { boolean: (b) => (b ? '1' : '0') } }));
-    writeFileAtomic(lineFile, stringify(report.lines, { header: true }));
-    outputs.push(busFile, lineFile);
-  }
-  if (opts.plot !== undefined) {
-    writeFileAtomic(opts.plot, renderFeederSvg(net, pf, { title: plotTitle(report, opts) }));
-    outputs.push(opts.plot);
-  }
-  if (outputs.length > 0) {
-    const base = opts.csv !== undefined ? opts.csv : opts.plot!.replace(/\.svg$/i, '');
-    const { buses: _b, lines: _l, ...totals } = report;
-    writeManifest(`${base}.manifest.json`, buildManifest('powerflow run', { ...opts }, dataFiles(ctx), { outputs, weights, result: totals }));
-  }
+  const lockTarget = opts.csv ?? opts.plot;
+  if (lockTarget !== undefined) withOutputLock('powerflow', lockTarget, () => writeOutputs());
   if (opts.json) process.stdout.write(JSON.stringify(report) + '\n');
   else if (!opts.quiet) process.stdout.write(summary(report, opts, outputs));
+
+  function writeOutputs(): void {
+    if (opts.csv !== undefined) {
+      const busFile = `${opts.csv}-buses.csv`;
+      const lineFile = `${opts.csv}-lines.csv`;
+      writeFileAtomic(busFile, stringify(report.buses, { header: true, cast: { boolean: (b) => (b ? '1' : '0') } }));
+      writeFileAtomic(lineFile, stringify(report.lines, { header: true }));
+      outputs.push(busFile, lineFile);
+    }
+    if (opts.plot !== undefined) {
+      writeFileAtomic(opts.plot, renderFeederSvg(net, pf, { title: plotTitle(report, opts) }));
+      outputs.push(opts.plot);
+    }
+    if (outputs.length > 0) {
+      const base = opts.csv !== undefined ? opts.csv : opts.plot!.replace(/\.svg$/i, '');
+      const { buses: _b, lines: _l, ...totals } = report;
+      writeManifest(`${base}.manifest.json`, buildManifest('powerflow run', { ...opts }, dataFiles(ctx), { outputs, weights, result: totals }));
+    }
+  }
 }
 
 function plotTitle(rep: PfReport, opts: RunOptions): string {

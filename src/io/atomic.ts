@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
+import { onCleanup } from './signals';
 
 export function tempNameFor(file: string): string {
   const dir = path.dirname(file);
@@ -14,10 +15,13 @@ export function tempNameFor(file: string): string {
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempNameFor(file);
+  const unregister = onCleanup(() => fs.rmSync(tmp, { force: true }));
   try {
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
+    unregister();
   } catch (e) {
+    unregister();
     try {
       fs.unlinkSync(tmp);
     } catch {
