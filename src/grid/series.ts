@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CsvTable, readCsv, readBytes, parseCsv, parseNumber, clip } from '../io/csv';
-import { scanComplexTable } from '../io/fast-complex';
+import { scanComplexTable, scanFlagTable } from '../io/fast-complex';
 import { InputError } from '../io/errors';
 import { Network } from './network';
 import { parseComplex } from './complex-text';
@@ -83,12 +83,18 @@ function busColumnsFromHeader(t: CsvTable, net: Network): { kind: 'complex' | 'p
 }
 
 /** Read a per-bus complex table into steps x buses P and Q arrays. */
-function readBusTable(file: string, net: Network): { steps: number; p: Float64Array; q: Float64Array; lines: number[] | null } {
+/**
+ * Read a per-bus table. With `keep` (per bus, 1 = wanted), the fast path stores only those
+ * columns (less memory for PV / WT, non-zero only at a few buses): the result is steps x cols,
+ * cols[j] = bus index of column j.
+ */
+function readBusTable(file: string, net: Network, keep?: Uint8Array): { steps: number; p: Float64Array; q: Float64Array; lines: number[] | null; cols: number[] } {
   const bytes = readBytes(file);
+  const all = net.buses.map((_, i) => i);
   // the long series are headerless complex tables: scan their bytes directly (several times faster)
   if (bytes.indexOf(34) < 0) {
-    const fast = scanComplexTable(bytes, net.buses.length);
-    if (fast) return { steps: fast.rows, p: fast.re, q: fast.im, lines: null };
+    const fast = scanComplexTable(bytes, net.buses.length, keep);
+    if (fast) return { steps: fast.rows, p: fast.re, q: fast.im, lines: null, cols: keep ? all.filter((b) => keep[b]) : all };
   }
   const t = parseCsv(bytes.toString('utf8'), file, 'auto');
   // a header of bus ids is all integers, like a data row of plain numbers: it is a header when
@@ -125,7 +131,26 @@ function readBusTable(file: string, net: Network): { steps: number; p: Float64Ar
       }
     }
   }
-  return { steps, p, q, lines: t.lines };
+  return { steps, p, q, lines: t.lines, cols: all };
+}
+
+/** Headerless price table of plain numbers (1 or 2 columns) by the fast scanner; null otherwise. */
+function fastPrice(file: string): { steps: number; grid: Float64Array; mt: Float64Array | null } | null {
+  const bytes = readBytes(file);
+  if (bytes.indexOf(34) >= 0) return null;
+  for (const width of [2, 1]) {
+    const t = scanComplexTable(bytes, width);
+    if (!t) continue;
+    if (t.im.some((v) => v !== 0)) return null;
+    const grid = new Float64Array(t.rows);
+    const mt = width === 2 ? new Float64Array(t.rows) : null;
+    for (let s = 0; s < t.rows; s++) {
+      grid[s] = t.re[s * width];
+      if (mt) mt[s] = t.re[s * width + 1];
+    }
+    return { steps: t.rows, grid, mt };
+  }
+  return null;
 }
 
 /** File line of step s in a headerless table (blank lines skipped), for messages after the fast path. */
@@ -162,17 +187,21 @@ export function loadSeries(net: Network, dir: string): Series | null {
     const file = f(kind.toLowerCase() + '.csv');
     if (!fs.existsSync(file)) continue;
     files.push(file);
-    const tbl = readBusTable(file, net);
-    checkSteps(file, tbl.steps, steps, loadFile);
     // map each bus column to the first generator of this kind at the bus
     const genAt = new Map<number, number>();
+    const keep = new Uint8Array(nb);
     net.generators.forEach((g, gi) => {
       if (g.kind === kind && !genAt.has(g.bus)) genAt.set(g.bus, gi);
+      if (g.kind === kind) keep[g.bus] = 1;
     });
+    const tbl = readBusTable(file, net, keep);
+    checkSteps(file, tbl.steps, steps, loadFile);
+    const w = tbl.cols.length;
     for (let s = 0; s < steps; s++) {
-      for (let b = 0; b < nb; b++) {
-        const pv = tbl.p[s * nb + b];
-        const qv = tbl.q[s * nb + b];
+      for (let j = 0; j < w; j++) {
+        const b = tbl.cols[j];
+        const pv = tbl.p[s * w + j];
+        const qv = tbl.q[s * w + j];
         if (pv === 0 && qv === 0) continue;
         const gi = genAt.get(b);
         if (gi === undefined) {
@@ -189,6 +218,14 @@ export function loadSeries(net: Network, dir: string): Series | null {
   const priceFile = f('price.csv');
   if (fs.existsSync(priceFile)) {
     files.push(priceFile);
+    const fast = fastPrice(priceFile);
+    if (fast) {
+      checkSteps(priceFile, fast.steps, steps, loadFile);
+      gridPricePerKwh = fast.grid;
+      mtPricePerKwh = fast.mt;
+    }
+  }
+  if (fs.existsSync(priceFile) && !gridPricePerKwh) {
     const t = readCsv(priceFile, 'auto');
     checkSteps(priceFile, t.rows.length, steps, loadFile);
     const width = t.header ? t.header.length : t.rows[0].length;
@@ -252,8 +289,11 @@ export function loadSeries(net: Network, dir: string): Series | null {
 
 /** An event table: one row per step, one 0/1 cell per line. Returns steps x lines. */
 export function readEventTable(file: string, net: Network): Uint8Array {
-  const t = readCsv(file, 'auto');
   const nl = net.lines.length;
+  const bytes = readBytes(file);
+  const fast = bytes.indexOf(34) < 0 ? scanFlagTable(bytes, nl) : null;
+  if (fast) return fast.flags;
+  const t = parseCsv(bytes.toString('utf8'), file, 'auto');
   // a header of line ids is all integers like a data row: it is a header when a cell is not 0 or 1
   if (!t.header && t.rows[0].every((c) => /^\d+$/.test(c)) && t.rows[0].some((c) => c !== '0' && c !== '1')) {
     t.header = t.rows.shift();

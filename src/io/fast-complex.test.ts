@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { scanComplexTable } from './fast-complex';
+import { scanComplexTable, scanFlagTable } from './fast-complex';
 import { parseCsv } from './csv';
 import { tryParseComplex } from '../grid/complex-text';
 import { InputError } from './errors';
@@ -117,4 +117,24 @@ test('fuzz: on random and mutated tables the fast scan is null or equal to the g
   }
   // the valid half must mostly take the fast path (an all-integer first row is left to the general parser)
   assert.ok(agreed > N * 0.4, `only ${agreed} of ${N} took the fast path (${fallbacks} fell back)`);
+});
+
+test('fuzz: the 0/1 flag scanner is null or equal to splitting the text', () => {
+  const rng = new Rng(99);
+  let fast = 0;
+  for (let i = 0; i < 3000; i++) {
+    const width = 1 + rng.int(5);
+    const rows = 1 + rng.int(5);
+    let text = '';
+    for (let r = 0; r < rows; r++) text += Array.from({ length: width }, () => String(rng.int(2))).join(',') + (rng.int(2) ? '\r\n' : '\n');
+    if (i % 2) text = mutate(rng, text);
+    const got = scanFlagTable(Buffer.from(text, 'utf8'), width);
+    const lines = text.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== '');
+    const ok = lines.length > 0 && lines.every((l) => /^[01](,[01])*$/.test(l) && l.split(',').length === width);
+    if (!got) continue;
+    assert.ok(ok, `accepted ${JSON.stringify(text)}`);
+    assert.deepEqual([...got.flags], lines.flatMap((l) => l.split(',').map(Number)), JSON.stringify(text));
+    fast++;
+  }
+  assert.ok(fast > 1400, `${fast}`);
 });

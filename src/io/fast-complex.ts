@@ -18,16 +18,17 @@ export interface ComplexTable {
 }
 
 /** Scan the bytes of a file as rows of exactly `width` complex cells. */
-export function scanComplexTable(bytes: Uint8Array, width: number): ComplexTable | null {
+export function scanComplexTable(bytes: Uint8Array, width: number, keep?: Uint8Array): ComplexTable | null {
   const n = bytes.length;
-  // padded copy: reads one past the end stay in bounds (an out-of-bounds typed-array read is slow)
-  const buf = new Uint8Array(n + 8);
-  buf.set(bytes);
-  buf[n] = 10;
+  const buf = padded(bytes);
+  // kept columns are stored; the others must be zero (else null: the general path explains why)
+  const out = new Int32Array(width);
+  let kept = 0;
+  for (let c = 0; c < width; c++) out[c] = !keep || keep[c] ? kept++ : -1;
   let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 BOM
-  let cap = Math.max(16, Math.ceil(n / (width * 8 + 1)));
-  let re = new Float64Array(cap * width);
-  let im = new Float64Array(cap * width);
+  let cap = Math.max(1, countLines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
+  let re = new Float64Array(cap * kept);
+  let im = new Float64Array(cap * kept);
   let rows = 0;
   let allIntegersFirstRow = true;
   const num = new Float64Array(2); // [value, 1 when an integer]
@@ -35,13 +36,14 @@ export function scanComplexTable(bytes: Uint8Array, width: number): ComplexTable
   while (i < n) {
     // skip blank lines
     let c = buf[i];
-    if (c === 10 || c === 13) { i++; continue; }
+    if (c === 10) { i++; continue; }
+    if (c === 13 && buf[i + 1] === 10) { i += 2; continue; }
     if (rows === cap) {
       cap *= 2;
-      const r2 = new Float64Array(cap * width); r2.set(re); re = r2;
-      const i2 = new Float64Array(cap * width); i2.set(im); im = i2;
+      const r2 = new Float64Array(cap * kept); r2.set(re); re = r2;
+      const i2 = new Float64Array(cap * kept); i2.set(im); im = i2;
     }
-    const base = rows * width;
+    const base = rows * kept;
     for (let col = 0; col < width; col++) {
       while (c === 32 || c === 9) { i++; c = buf[i]; }
       let paren = false;
@@ -73,8 +75,7 @@ export function scanComplexTable(bytes: Uint8Array, width: number): ComplexTable
         i++;
         if (c === 105 && buf[i] === 109) i++;
         b = a;
-        re[base + col] = 0;
-        im[base + col] = b;
+        if (out[col] >= 0) { re[base + out[col]] = 0; im[base + out[col]] = b; } else if (b !== 0) return null;
         rowInt = false;
         c = buf[i];
         if (paren) { if (c !== 41) return null; i++; }
@@ -85,8 +86,7 @@ export function scanComplexTable(bytes: Uint8Array, width: number): ComplexTable
         continue;
       }
       if (paren) { if (buf[i] !== 41) return null; i++; }
-      re[base + col] = a;
-      im[base + col] = b;
+      if (out[col] >= 0) { re[base + out[col]] = a; im[base + out[col]] = b; } else if (a !== 0 || b !== 0) return null;
       if (rows === 0 && !rowInt) allIntegersFirstRow = false;
       c = buf[i];
       while (c === 32 || c === 9) { i++; c = buf[i]; }
@@ -101,7 +101,63 @@ export function scanComplexTable(bytes: Uint8Array, width: number): ComplexTable
     rows++;
   }
   if (rows === 0) return null;
-  return { rows, width, re: re.subarray(0, rows * width), im: im.subarray(0, rows * width) };
+  // shrink to fit: a view would keep the whole over-allocated buffer alive
+  const fit = (a: Float64Array): Float64Array => (a.length === rows * kept ? a : a.slice(0, rows * kept));
+  return { rows, width: kept, re: fit(re), im: fit(im) };
+}
+
+/**
+ * A view of the bytes with at least 8 readable bytes after the end, the first a newline (files
+ * read by io/csv readBytes already have them: no copy), else a padded copy. Scanners may then
+ * read one past the end without leaving the typed array (an out-of-bounds read is slow in V8).
+ */
+function padded(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (bytes.byteOffset + n + 8 <= bytes.buffer.byteLength) {
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, n + 8);
+    if (view[n] === 10) return view;
+  }
+  const buf = new Uint8Array(n + 8);
+  buf.set(bytes);
+  buf.fill(10, n);
+  return buf;
+}
+
+/**
+ * Fast path for a headerless table of 0/1 flags (event tables), `width` cells per row.
+ * Returns rows x width flags, or null when anything is unusual (the general path explains it).
+ */
+export function scanFlagTable(bytes: Uint8Array, width: number): { rows: number; flags: Uint8Array } | null {
+  const n = bytes.length;
+  const buf = padded(bytes);
+  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  let cap = Math.max(1, countLines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
+  let flags = new Uint8Array(cap * width);
+  let rows = 0;
+  while (i < n) {
+    let c = buf[i];
+    if (c === 10) { i++; continue; }
+    if (c === 13 && buf[i + 1] === 10) { i += 2; continue; }
+    if (rows === cap) {
+      cap *= 2;
+      const f2 = new Uint8Array(cap * width); f2.set(flags); flags = f2;
+    }
+    const base = rows * width;
+    for (let col = 0; col < width; col++) {
+      c = buf[i];
+      if (c === 49) flags[base + col] = 1;
+      else if (c !== 48) return null;
+      i++;
+      c = buf[i];
+      if (col < width - 1) { if (c !== 44) return null; i++; }
+    }
+    if (buf[i] === 13) i++;
+    if (i < n && buf[i] !== 10) return null;
+    i++;
+    rows++;
+  }
+  if (rows === 0) return null;
+  return { rows, flags: flags.length === rows * width ? flags : flags.slice(0, rows * width) };
 }
 
 /**
@@ -142,4 +198,12 @@ function parseNum(buf: Uint8Array, p: number, out: Float64Array): number {
   const v = frac === 0 ? mant : mant / POW10[frac];
   out[0] = neg ? -v : v;
   return p;
+}
+
+/** Number of newline bytes (memchr-speed through Buffer.indexOf): an upper bound on the rows. */
+function countLines(bytes: Uint8Array): number {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let k = 0;
+  for (let p = b.indexOf(10); p >= 0; p = b.indexOf(10, p + 1)) k++;
+  return k;
 }
