@@ -21,12 +21,13 @@ export function tryParseComplex(text: string): ComplexValue | null {
   // Julia's string() writes "1.0 + 2.0im": spaces inside the number are allowed
   let s = text.indexOf(' ') >= 0 ? text.replace(/\s+/g, '') : text.trim();
   if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1);
+  let v: ComplexValue | null = null;
   let m = FULL.exec(s);
-  if (m) return { re: Number(m[1]), im: Number(m[2]) };
-  m = IMAG.exec(s);
-  if (m) return { re: 0, im: Number(m[1]) };
-  if (REAL.test(s)) return { re: Number(s), im: 0 };
-  return null;
+  if (m) v = { re: Number(m[1]), im: Number(m[2]) };
+  else if ((m = IMAG.exec(s))) v = { re: 0, im: Number(m[1]) };
+  else if (REAL.test(s)) v = { re: Number(s), im: 0 };
+  // "1e999" matches the pattern but is not a power
+  return v && Number.isFinite(v.re) && Number.isFinite(v.im) ? v : null;
 }
 
 export function parseComplex(text: string, file: string, row: number, column: number): ComplexValue {

@@ -105,6 +105,13 @@ function readBusTable(file: string, net: Network, keep?: Uint8Array): { steps: n
       t.headerLine = t.lines.shift();
     }
   }
+  // a first row holding complex numbers is data, even with a bad cell in it (not a header)
+  if (t.header && t.header.some((c) => /^\(?[+-]?[\d.]+([eE][+-]?\d+)?\s*[+-]\s*[\d.]+([eE][+-]?\d+)?(j|im|i)\)?$/.test(c))) {
+    t.rows.unshift(t.header);
+    t.lines.unshift(t.headerLine!);
+    t.header = undefined;
+    t.headerLine = undefined;
+  }
   const nb = net.buses.length;
   const layout = busColumnsFromHeader(t, net) ?? { kind: 'complex' as const, cols: net.buses.map((_, i) => ({ bus: i, p: i, q: i })) };
   const width = t.header ? t.header.length : nb;
@@ -295,7 +302,8 @@ export function readEventTable(file: string, net: Network): Uint8Array {
   if (fast) return fast.flags;
   const t = parseCsv(bytes.toString('utf8'), file, 'auto');
   // a header of line ids is all integers like a data row: it is a header when a cell is not 0 or 1
-  if (!t.header && t.rows[0].every((c) => /^\d+$/.test(c)) && t.rows[0].some((c) => c !== '0' && c !== '1')) {
+  const first = t.rows[0];
+  if (!t.header && first.every((c) => /^\d+$/.test(c)) && first.some((c) => c !== '0' && c !== '1') && new Set(first).size === first.length) {
     t.header = t.rows.shift();
     t.headerLine = t.lines.shift();
   }

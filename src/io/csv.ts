@@ -146,7 +146,9 @@ function looksNumeric(text: string): boolean {
 export function parseNumber(cell: string | undefined, file: string, row: number, column: number | string, what = 'a number'): number {
   if (cell === undefined || cell === '') throw new InputError('MISSING', `expected ${what}, found an empty cell`, { file, row, column });
   if (!NUM_RE.test(cell)) throw new InputError('NOT_NUMBER', `expected ${what}, found "${clip(cell)}"`, { file, row, column });
-  return Number(cell);
+  const v = Number(cell);
+  if (!Number.isFinite(v)) throw new InputError('NOT_FINITE', `expected ${what} of finite size, found "${clip(cell)}"`, { file, row, column });
+  return v;
 }
 
 export function clip(s: string, n = 40): string {

@@ -192,7 +192,9 @@ function parseNum(buf: Uint8Array, p: number, out: Float64Array): number {
   }
   out[1] = integer;
   if (slow) {
-    out[0] = Number(Buffer.from(buf.buffer, buf.byteOffset + start, p - start).toString('latin1'));
+    const v = Number(Buffer.from(buf.buffer, buf.byteOffset + start, p - start).toString('latin1'));
+    if (!Number.isFinite(v)) return -1; // "1e999": not a power
+    out[0] = v;
     return p;
   }
   const v = frac === 0 ? mant : mant / POW10[frac];

@@ -1,0 +1,107 @@
+/**
+ * The bad-input corpus: malformed examples of every data file the toolkit reads and of every
+ * option that takes a value. Each case names the CLI call, the files it replaces in a copy of the
+ * 24-hour case, the exit code and the message expected. The corpus test runs every case and also
+ * checks that nothing was written. Two cases are *accepted* inputs (a BOM, CRLF line ends).
+ *
+ * In args, {data} is the case directory of the test and {out} an output directory that must
+ * stay empty.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DATA_24H } from './helpers';
+
+export interface CorpusCase {
+  name: string;
+  tool: 'powerflow' | 'faultmaker' | 'mdpc';
+  args: string[];
+  /** file name -> new content (a function receives the bundled file's text) */
+  files?: Record<string, string | Buffer | ((orig: string) => string | Buffer)>;
+  exit: number;
+  /** expected on stderr (exit != 0) or nothing (exit 0) */
+  stderr?: RegExp;
+}
+
+const orig = (f: string): string => fs.readFileSync(path.join(DATA_24H, f), 'utf8');
+/** replace cell `col` (0-based) of data row `row` (0-based, after the header if any) */
+const cell = (row: number, col: number, value: string, header = true) => (text: string): string => {
+  const lines = text.split('\n');
+  const k = row + (header ? 1 : 0);
+  const cells = lines[k].split(',');
+  cells[col] = value;
+  lines[k] = cells.join(',');
+  return lines.join('\n');
+};
+const row = (k: number, f: (cells: string[]) => string[]) => (text: string): string => {
+  const lines = text.split('\n');
+  lines[k] = f(lines[k].split(',')).join(',');
+  return lines.join('\n');
+};
+
+const PF = ['run', '--data', '{data}', '--step', '1', '--csv', '{out}/r'];
+const FM = ['enumerate', '--k', '1', '--data', '{data}', '--out-dir', '{out}'];
+const SCENE = ['scene', '--steps', '10', '--p-n1', '0.1', '--seed', '1', '--out', '{out}/e.csv'];
+
+export const CORPUS: CorpusCase[] = [
+  // buses.csv
+  { name: 'buses: non-numeric load', tool: 'powerflow', args: PF, files: { 'buses.csv': cell(1, 2, 'lots') }, exit: 2, stderr: /buses\.csv, row 3, column pKw: expected a number, found "lots"/ },
+  { name: 'buses: NaN', tool: 'powerflow', args: PF, files: { 'buses.csv': cell(1, 3, 'NaN') }, exit: 2, stderr: /buses\.csv, row 3, column qKvar: expected a number, found "NaN"/ },
+  { name: 'buses: Infinity', tool: 'powerflow', args: PF, files: { 'buses.csv': cell(2, 1, 'Infinity') }, exit: 2, stderr: /buses\.csv, row 4, column baseKv: expected a number, found "Infinity"/ },
+  { name: 'buses: missing column', tool: 'powerflow', args: PF, files: { 'buses.csv': (t) => t.split('\n').map((l) => l.split(',').slice(0, 6).join(',')).join('\n') }, exit: 2, stderr: /buses\.csv, row 1: expected a column named "substation"/ },
+  { name: 'buses: extra column in a row', tool: 'powerflow', args: PF, files: { 'buses.csv': row(5, (c) => [...c, '7']) }, exit: 2, stderr: /buses\.csv, row 6: expected 7 columns/ },
+  { name: 'buses: duplicate id', tool: 'powerflow', args: PF, files: { 'buses.csv': cell(3, 0, '2') }, exit: 2, stderr: /buses\.csv, row 5, column bus: expected a unique bus id, bus 2 appears twice/ },
+  { name: 'buses: disconnected bus', tool: 'powerflow', args: PF, files: { 'buses.csv': (t) => t.trimEnd() + '\n34,12.66,10,5,0.95,1.05,0\n' }, exit: 2, stderr: /buses\.csv, row 35, column bus: .*bus 34 is not/ },
+  { name: 'buses: no substation', tool: 'powerflow', args: PF, files: { 'buses.csv': cell(0, 6, '0') }, exit: 2, stderr: /buses\.csv, column substation: expected at least one bus with substation = 1/ },
+  { name: 'buses: empty file', tool: 'powerflow', args: PF, files: { 'buses.csv': '' }, exit: 2, stderr: /buses\.csv: .*empty/ },
+  { name: 'buses: binary garbage', tool: 'powerflow', args: PF, files: { 'buses.csv': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) }, exit: 2, stderr: /buses\.csv, row 3: expected text CSV, found binary data/ },
+  { name: 'buses: BOM accepted', tool: 'powerflow', args: PF, files: { 'buses.csv': (t) => '\uFEFF' + t }, exit: 0 },
+  { name: 'buses: CRLF accepted', tool: 'powerflow', args: PF, files: { 'buses.csv': (t) => t.replace(/\n/g, '\r\n'), 'lines.csv': (t) => t.replace(/\n/g, '\r\n') }, exit: 0 },
+  // lines.csv
+  { name: 'lines: negative impedance', tool: 'powerflow', args: PF, files: { 'lines.csv': cell(4, 4, '-0.2') }, exit: 2, stderr: /lines\.csv, row 6, column xOhm: expected a reactance >= 0 ohm, found -0\.2/ },
+  { name: 'lines: zero impedance', tool: 'powerflow', args: PF, files: { 'lines.csv': (t) => cell(2, 4, '0')(cell(2, 3, '0')(t)) }, exit: 2, stderr: /lines\.csv, row 4, column rOhm: expected a non-zero impedance/ },
+  { name: 'lines: unknown bus', tool: 'powerflow', args: PF, files: { 'lines.csv': cell(6, 2, '77') }, exit: 2, stderr: /lines\.csv, row 8, column to: expected a bus listed in buses\.csv, found unknown bus 77/ },
+  { name: 'lines: duplicate id', tool: 'powerflow', args: PF, files: { 'lines.csv': cell(8, 0, '3') }, exit: 2, stderr: /lines\.csv, row 10, column line: expected a unique line id, line 3 appears twice/ },
+  { name: 'lines: bad flag', tool: 'powerflow', args: PF, files: { 'lines.csv': cell(1, 6, 'maybe') }, exit: 2, stderr: /lines\.csv, row 3, column switchable: expected 0\/1 or true\/false, found "maybe"/ },
+  { name: 'lines: a single line of several MB', tool: 'powerflow', args: PF, files: { 'lines.csv': cell(0, 3, '9'.repeat(4 * 1024 * 1024)) }, exit: 2, stderr: /lines\.csv, row 2, column rOhm: expected a number of finite size, found "9{20,}…"/ },
+  // generators.csv
+  { name: 'generators: unknown kind', tool: 'powerflow', args: PF, files: { 'generators.csv': cell(0, 2, 'DIESEL') }, exit: 2, stderr: /generators\.csv, row 2, column kind: expected kind MT, PV or WT, found "DIESEL"/ },
+  { name: 'generators: pMin > pMax', tool: 'powerflow', args: PF, files: { 'generators.csv': cell(1, 3, '900') }, exit: 2, stderr: /generators\.csv, row 3, column pMinKw: expected pMinKw <= pMaxKw, found 900 > 500/ },
+  { name: 'generators: unknown bus', tool: 'powerflow', args: PF, files: { 'generators.csv': cell(2, 1, '40') }, exit: 2, stderr: /generators\.csv, row 4, column bus: .*unknown bus 40/ },
+  // series
+  { name: 'load: wrong bus count', tool: 'powerflow', args: PF, files: { 'load.csv': (t) => t.trimEnd().split('\n').map((l) => l.split(',').slice(0, 30).join(',')).join('\n') + '\n' }, exit: 2, stderr: /load\.csv, row 1: expected 33 columns, one per bus of the case \(33 buses\), found 30/ },
+  { name: 'load: not a complex number', tool: 'powerflow', args: PF, files: { 'load.csv': cell(3, 5, '12.5+abc', false) }, exit: 2, stderr: /load\.csv, row 4, column 6: expected a complex power like 12\.5\+3\.1j or 12\.5\+3\.1im, found "12\.5\+abc"/ },
+  { name: 'load: NaN', tool: 'powerflow', args: PF, files: { 'load.csv': cell(0, 2, 'NaN', false) }, exit: 2, stderr: /load\.csv, row 1, column 3: expected a complex power/ },
+  { name: 'load: empty', tool: 'powerflow', args: PF, files: { 'load.csv': '\n' }, exit: 2, stderr: /load\.csv: .*empty/ },
+  { name: 'pv: unequal length', tool: 'powerflow', args: PF, files: { 'pv.csv': (t) => t.trimEnd().split('\n').slice(0, 20).join('\n') + '\n' }, exit: 2, stderr: /pv\.csv: expected 24 rows \(steps\) like load\.csv, found 19/ },
+  { name: 'wt: header bus without WT', tool: 'powerflow', args: PF, files: { 'wt.csv': (t) => t.replace(/^28,30/, '27,30') }, exit: 2, stderr: /wt\.csv, row 2: expected 0 at bus 27: generators\.csv has no WT there/ },
+  { name: 'price: three columns', tool: 'powerflow', args: PF, files: { 'price.csv': (t) => t.trimEnd().split('\n').map((l, i) => (i === 0 ? 'a,b,c' : `${l},1,2`)).join('\n') + '\n' }, exit: 2, stderr: /price\.csv, row 1: expected 1 or 2 columns/ },
+  { name: 'price: non-numeric', tool: 'powerflow', args: PF, files: { 'price.csv': cell(5, 0, 'free') }, exit: 2, stderr: /price\.csv, row 7, column 1: expected a price per kWh, found "free"/ },
+  { name: 'event: bad flag', tool: 'powerflow', args: PF, files: { 'event.csv': '0,'.repeat(36) + '2\n' + ('0,'.repeat(36) + '0\n').repeat(23) }, exit: 2, stderr: /event\.csv, row 1, column 37: expected 0 or 1, found "2"/ },
+  { name: 'event: missing column', tool: 'powerflow', args: PF, files: { 'event.csv': ('0,'.repeat(35) + '0\n').repeat(24) }, exit: 2, stderr: /event\.csv, row 1: expected 37 columns, one per line of the case \(37 lines\), found 36/ },
+  { name: 'mt: unknown MT bus', tool: 'powerflow', args: PF, files: { 'mt.csv': (t) => t.replace(/^4,8,22/, '4,9,22') }, exit: 2, stderr: /mt\.csv, row 1, column 2: expected the bus id of an MT in the header, found "9"/ },
+  // reward config
+  { name: 'config: not JSON', tool: 'powerflow', args: [...PF, '--config', '{data}/w.json'], files: { 'w.json': '{lossPrice: 1' }, exit: 2, stderr: /w\.json: expected JSON/ },
+  { name: 'config: unknown key', tool: 'powerflow', args: [...PF, '--config', '{data}/w.json'], files: { 'w.json': '{"lossPrice": 1}' }, exit: 2, stderr: /w\.json, column lossPrice: unknown key "lossPrice"/ },
+  { name: 'config: negative weight', tool: 'powerflow', args: [...PF, '--config', '{data}/w.json'], files: { 'w.json': '{"voltageWeight": -1}' }, exit: 2, stderr: /w\.json, column voltageWeight: expected "voltageWeight" >= 0, found -1/ },
+  // powerflow run options
+  { name: 'run --step non-numeric', tool: 'powerflow', args: [...PF, '--step', 'noon'], exit: 2, stderr: /option --step: expected an integer, found "noon"/ },
+  { name: 'run --open unknown line', tool: 'powerflow', args: [...PF, '--open', '99'], exit: 2, stderr: /option --open: unknown line 99/ },
+  { name: 'run --fault malformed', tool: 'powerflow', args: [...PF, '--fault', '1;2'], exit: 2, stderr: /option --fault: expected line ids like 33,34, found "1;2"/ },
+  { name: 'run --mt Infinity', tool: 'powerflow', args: [...PF, '--mt', '8:Infinity:0'], exit: 2, stderr: /option --mt: expected a number, found "Infinity"/ },
+  { name: 'run --noise out of range', tool: 'powerflow', args: [...PF, '--noise', '-0.1'], exit: 2, stderr: /option --noise: expected a (number|standard deviation)/ },
+  { name: 'run --seed negative', tool: 'powerflow', args: [...PF, '--seed', '-1'], exit: 2, stderr: /option --seed: expected an integer in 0\.\.4294967295, found -1/ },
+  { name: 'run --method unknown', tool: 'powerflow', args: [...PF, '--method', 'dc'], exit: 2, stderr: /argument 'dc' is invalid/ },
+  { name: 'run --load unknown', tool: 'powerflow', args: ['run', '--data', '{data}', '--load', 'peak', '--csv', '{out}/r'], exit: 2, stderr: /option --load: expected "nominal", found "peak"/ },
+  { name: 'run --plot not svg', tool: 'powerflow', args: [...PF, '--plot', '{out}/p.pdf'], exit: 2, stderr: /option --plot: expected a file name ending in \.svg/ },
+  { name: 'run --data missing', tool: 'powerflow', args: ['run', '--data', '{data}/nope', '--csv', '{out}/r'], exit: 2, stderr: /option --data: data directory .*nope" does not exist/ },
+  // faultmaker options
+  { name: 'enumerate --k 0', tool: 'faultmaker', args: [...FM, '--k', '0'], exit: 2, stderr: /option --k: expected an integer in 1\.\./ },
+  { name: 'enumerate --exclude unknown', tool: 'faultmaker', args: [...FM, '--exclude', '38'], exit: 2, stderr: /option --exclude: unknown line 38/ },
+  { name: 'enumerate --class unknown', tool: 'faultmaker', args: [...FM, '--class', 'tie,foo'], exit: 2, stderr: /option --class: .*foo/ },
+  { name: 'scene --p-n1 > 1', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--p-n1', '1.5'], exit: 2, stderr: /option --p-n1: expected a probability in \[0, 1\], found 1\.5/ },
+  { name: 'scene probabilities sum over 1', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--p-n1', '0.7', '--p-n2', '0.6'], exit: 2, stderr: /--p-n1.*--p-n2.*sum|sum.*over 1|add up to more than 1/ },
+  { name: 'scene --repair-hours malformed', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--repair-hours', '5:2'], exit: 2, stderr: /option --repair-hours: / },
+  { name: 'scene --steps 0', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--steps', '0'], exit: 2, stderr: /option --steps: expected an integer in 1\.\./ },
+  { name: 'scene --seed NaN', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--seed', 'NaN'], exit: 2, stderr: /option --seed: expected an integer/ },
+  { name: 'scene --classes empty', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--classes', ''], exit: 2, stderr: /option --classes: / },
+];
