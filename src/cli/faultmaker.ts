@@ -77,6 +77,7 @@ function jsonWithRecords(head: Record<string, unknown>, key: string, records: un
 }
 
 interface EnumerateOpts {
+  quiet?: boolean;
   k: string;
   exclude?: string[];
   class?: string;
@@ -133,13 +134,14 @@ function runEnumerate(o: EnumerateOpts): void {
   const summary = `N-${k} on ${ctx.net.name}: ${counts.total} scenarios (${countsText(counts)}); wrote ${kept.length} to ${base}.csv, ${base}.json\n`;
   if (o.json) {
     process.stdout.write(json);
-    process.stderr.write(summary);
-  } else {
+    if (!o.quiet) process.stderr.write(summary);
+  } else if (!o.quiet) {
     process.stdout.write(summary);
   }
 }
 
 interface SceneOpts {
+  quiet?: boolean;
   steps: string;
   pN1?: string;
   pN2?: string;
@@ -234,8 +236,8 @@ function runScene(o: SceneOpts): void {
   const line = `scene of ${steps} steps on ${ctx.net.name} (seed ${seed}): ${stats.healthySteps} healthy, ${Object.entries(f).map(([k, v]) => `${v} ${k.toUpperCase().replace('N', 'N-')}`).join(', ')}; ${stats.events} faults (${countsText({ ...stats.eventsByClass, total: stats.events })}); wrote ${out}, ${summaryFile}\n`;
   if (o.json) {
     process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
-    process.stderr.write(line);
-  } else {
+    if (!o.quiet) process.stderr.write(line);
+  } else if (!o.quiet) {
     process.stdout.write(line);
   }
 }
@@ -263,6 +265,7 @@ ${EXIT_CODES_HELP}`,
     .option('--data <dir>', 'case directory (buses.csv, lines.csv, generators.csv)')
     .option('--out-dir <dir>', 'output directory', DEFAULT_OUT_DIR)
     .option('--json', 'print the n<k>.json document to stdout (the summary line goes to stderr)')
+    .option('--quiet', 'no summary line (outputs are still written)')
     .addHelpText(
       'after',
       `${CLASS_HELP}
@@ -292,6 +295,7 @@ ${EXIT_CODES_HELP}`,
     .option('--out <file>', 'event table to write (default <out-dir>/event.csv); the summary goes beside it as <name>.json')
     .option('--out-dir <dir>', 'output directory when --out is not given', DEFAULT_OUT_DIR)
     .option('--json', 'print the summary JSON to stdout (the summary line goes to stderr)')
+    .option('--quiet', 'no summary line (outputs are still written)')
     .addHelpText(
       'after',
       `${CLASS_HELP}
