@@ -94,6 +94,8 @@ test('replay bad input: one line on stderr, exit 2, nothing written', () => {
     ['replay', '--actions', EXAMPLE, '--start', '12863', '--out', out],
     ['replay', '--actions', EXAMPLE, '--start', 'x', '--out', out],
     ['replay', '--actions', EXAMPLE, '--start', '0', '--noise', 'abc', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', '0', '--schema', 'foo', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', '0', '--mode', 'islands', '--out', out],
     ['replay', '--actions', EXAMPLE, '--start', '0', '--out', path.join(dir, 'x.txt')],
     ['replay', '--actions', EXAMPLE, '--start', '0', '--weights', path.join(dir, 'nope.json'), '--out', out],
     // six lines out of service do not fit the case33py schema's five slots

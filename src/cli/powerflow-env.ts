@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
@@ -33,20 +33,28 @@ interface EnvCliOptions {
   mask?: boolean;
 }
 
+/** commander parser for a fixed set of values: a UsageError (one line, exit 2) otherwise. */
+function choice(option: string, values: string[]): (v: string) => string {
+  return (v: string) => {
+    if (!values.includes(v)) throw new UsageError(`expected one of ${values.join(', ')}, found "${v}"`, option);
+    return v;
+  };
+}
+
 function addEnvOptions(cmd: Command, withStart: boolean): Command {
   cmd
     .option('--data <dir>', 'case directory (buses.csv, lines.csv, generators.csv and series)')
-    .addOption(new Option('--mode <mode>', 'reconfig: every bus supplied radially from the substation; restore: faults may split the feeder, MTs may energize islands').choices(['reconfig', 'restore']).default('reconfig'))
+    .option('--mode <mode>', 'reconfig (every bus supplied radially from the substation) or restore (faults may split the feeder, MTs may energize islands)', choice('--mode', ['reconfig', 'restore']), 'reconfig')
     .option('--weights <file>', 'JSON file of reward weights (defaults reproduce the original)')
     .option('--faults <source>', 'series (the event table, default when there is one), none, or a scenario file from faultmaker (.csv or .json)')
     .option('--noise <sd>', 'standard deviation of the multiplicative Gaussian noise on observed loads', '0')
-    .addOption(new Option('--termination <rule>', 'default (see README), any-loss (any unserved load ends the episode), powerflow (only a failed power flow does)').choices(['default', 'any-loss', 'powerflow']).default('default'))
+    .option('--termination <rule>', 'default (see README), any-loss (any unserved load ends the episode) or powerflow (only a failed power flow does)', choice('--termination', ['default', 'any-loss', 'powerflow']), 'default')
     .option('--seed <n>', 'seed of the generator (random start, scenario draw, noise)', '0');
   if (withStart) {
     cmd
       .option('--start <t>', 'first step of an episode (0-based row of the series) or "random"', '0')
       .option('--horizon <n>', 'steps per episode', '24')
-      .addOption(new Option('--obs <encoding>', 'observation encoding').choices(['case33py', 'full']).default('full'))
+      .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values) or full', choice('--obs', ['case33py', 'full']), 'full')
       .option('--mask', 'put the action mask over the radial configurations in every info');
   }
   return cmd;
@@ -150,7 +158,7 @@ function replayCommand(): Command {
     .requiredOption('--actions <file>', 'CSV of actions, one row per step (layouts: see below)')
     .requiredOption('--start <t>', 'step of the first action (0-based row of the series)')
     .requiredOption('--out <file.csv>', 'the chain CSV; a manifest NAME.manifest.json is written beside it')
-    .addOption(new Option('--schema <name>', 'chain columns: case33py (the original\'s 92 columns) or full').choices([...SCHEMA_NAMES]).default('case33py'));
+    .option('--schema <name>', 'chain columns: case33py (the original\'s 92 columns) or full', choice('--schema', [...SCHEMA_NAMES]), 'case33py');
   addEnvOptions(cmd, false);
   return cmd
     .addHelpText('after', `
@@ -296,6 +304,11 @@ Examples:
   powerflow serve --mode restore --faults out/faults/n2.csv --start random --horizon 24`)
     .action(async (opts: EnvCliOptions) => {
       const { env } = buildEnv(opts);
+      // the client went away: end quietly
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+        throw e;
+      });
       await new Promise<void>((resolve) => {
         const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
         let done = false;
