@@ -83,8 +83,9 @@ test('invalid action: unknown line -> rejected with an error and the penalty, sw
   const env = makeEnv();
   const r0 = env.reset({ seed: 1 });
   const before = Array.from((r0.observation as FullObservation).switchOpen);
-  const r = env.step({ open: [99, 33, 34, 35, 36] });
+  const r = env.step({ open: [99, 33, 34, 35, 36], mtPKw: [3000, 500, 1500] });
   assert.equal(r.info.valid, false);
+  assert.deepEqual(Array.from(env.lastTransition()!.a.mtPKw), [750, 125, 375], 'set-points of a rejected action are not applied');
   assert.match(r.info.errors.join(';'), /unknown line 99/);
   assert.equal(r.info.reward.invalid, 100);
   assert.ok(r.reward <= -100);

@@ -12,7 +12,7 @@
  *  - malformed action (wrong type or length, both `open` and `switches`, ...): ActionError thrown,
  *    nothing changes (the serve protocol answers {"error": ...});
  *  - unknown line id, configuration index out of range, in reconfig mode a commanded topology that
- *    is not radial from the substations: rejected; the previous switch states stay, the step is
+ *    is not radial from the substations: rejected; the previous switch states and MT set-points stay, the step is
  *    taken, info.valid = false, info.errors says why, and the reward carries invalidActionPenalty;
  *  - a line faulted when the action takes effect but left closed: opened by protection (clipped,
  *    info.clipped), no penalty;
@@ -377,9 +377,10 @@ export class RestorationEnv {
     if (valid && parsed.open) this.lineOpen.set(parsed.open);
     let switchOps = 0;
     for (let l = 0; l < nl; l++) if (this.lineOpen[l] !== prevOpen[l]) switchOps++;
-    // MT set-points (clipped, never rejected)
-    if (parsed.mtP) this.mtP.set(parsed.mtP);
-    if (parsed.mtQ) this.mtQ.set(parsed.mtQ);
+    // MT set-points (clipped, never rejected on their own; a rejected action changes nothing)
+    if (valid && parsed.mtP) this.mtP.set(parsed.mtP);
+    if (valid && parsed.mtQ) this.mtQ.set(parsed.mtQ);
+    if (!valid) clipped.length = 0;
 
     // faults at t+1: closed faulted lines are opened by protection
     const f1 = this.faultsAt(t1, this.faultBuf);
