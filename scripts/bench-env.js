@@ -6,11 +6,12 @@
  *   library  RestorationEnv.step in this process
  *   serve    `powerflow serve` in a child process, one request line / one response line in
  *            lockstep over a pipe (what the Python wrapper does), and pipelined (requests written
- *            ahead, responses read as they come)
+ *            ahead, responses read as they come), and vectorised (`vstep` of --vector N environments
+ *            per line, lockstep)
  *   python   scripts/python/case33_env.py (lockstep), when python3 is on the PATH
  * Each figure is the median of --repeats runs. Needs `npm run build` first.
  *
- *   node scripts/bench-env.js [--data DIR] [--steps N] [--repeats R] [--obs case33py|full] [--json]
+ *   node scripts/bench-env.js [--data DIR] [--steps N] [--repeats R] [--obs case33py|full] [--vector N] [--json]
  */
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
@@ -66,7 +67,7 @@ function benchLibrary() {
   return { median: median(runs), runs, resetsPerRun: resets / (REPEATS + 1), terminatedPerRun: terminated / (REPEATS + 1) };
 }
 
-async function benchServe(pipelined) {
+async function benchServe(pipelined, vector = 0) {
   const steps = Math.min(STEPS, 10000);
   const runs = [];
   for (let r = 0; r < REPEATS; r++) {
@@ -81,12 +82,19 @@ async function benchServe(pipelined) {
     const send = (o) => child.stdin.write(JSON.stringify(o) + '\n');
     send({ cmd: 'spaces' });
     const n = JSON.parse(await next()).configAction.spaces.config.n;
-    send({ cmd: 'reset', seed: r });
+    send(vector ? { cmd: 'vreset', n: vector, seed: r } : { cmd: 'reset', seed: r });
     await next();
     const rng = new Rng(100 + r);
     const t0 = process.hrtime.bigint();
     let resets = 0;
-    if (pipelined) {
+    if (vector) {
+      // N environments per request line, lockstep; ended episodes are reset by the server
+      for (let i = 0; i < steps; i += vector) {
+        send({ cmd: 'vstep', actions: Array.from({ length: vector }, () => rng.int(n)) });
+        const res = JSON.parse(await next());
+        if (res.error) throw new Error(res.error);
+      }
+    } else if (pipelined) {
       // steps written ahead in blocks; an episode end is answered by a reset in the next block
       const block = 64;
       let done = 0;
@@ -151,13 +159,15 @@ print(json.dumps(rates))
   const lib = benchLibrary();
   const lock = await benchServe(false);
   const pipe = await benchServe(true);
+  const VEC = Number(arg('--vector', '16'));
+  const vec = await benchServe(false, VEC);
   const py = benchPython();
   const result = {
     case: path.basename(DATA), observation: OBS, cpus: os.cpus().length, loadavgBefore: load, loadavgAfter: os.loadavg().map((x) => x.toFixed(2)).join(' '),
     node: process.version, steps: STEPS, repeats: REPEATS,
-    libraryStepsPerSec: Math.round(lib.median), serveLockstepStepsPerSec: Math.round(lock.median), servePipelinedStepsPerSec: Math.round(pipe.median),
+    libraryStepsPerSec: Math.round(lib.median), serveLockstepStepsPerSec: Math.round(lock.median), servePipelinedStepsPerSec: Math.round(pipe.median), serveVectorStepsPerSec: Math.round(vec.median), vectorSize: VEC,
     pythonWrapperStepsPerSec: py && py.median ? Math.round(py.median) : null,
-    runs: { library: lib.runs.map(Math.round), serveLockstep: lock.runs.map(Math.round), servePipelined: pipe.runs.map(Math.round), python: py && py.runs ? py.runs.map(Math.round) : py },
+    runs: { library: lib.runs.map(Math.round), serveLockstep: lock.runs.map(Math.round), servePipelined: pipe.runs.map(Math.round), serveVector: vec.runs.map(Math.round), python: py && py.runs ? py.runs.map(Math.round) : py },
     episodeEndsPerLibraryRun: lib.resetsPerRun, terminatedPerLibraryRun: lib.terminatedPerRun,
   };
   if (JSON_OUT) { process.stdout.write(JSON.stringify(result) + '\n'); return; }
@@ -167,6 +177,7 @@ print(json.dumps(rates))
   line('library (RestorationEnv.step)', result.libraryStepsPerSec, 10000);
   line('powerflow serve, lockstep pipe', result.serveLockstepStepsPerSec, 2000);
   line('powerflow serve, pipelined', result.servePipelinedStepsPerSec);
+  line(`powerflow serve, vstep of ${VEC} envs`, result.serveVectorStepsPerSec);
   if (result.pythonWrapperStepsPerSec) line('Python wrapper (case33_env.py)', result.pythonWrapperStepsPerSec);
 })().catch((e) => {
   console.error(e);

@@ -106,6 +106,21 @@ class Case33Env:
         reply = self._call({"cmd": "step", "action": action})
         return reply["observation"], reply["reward"], reply["terminated"], reply["truncated"], reply["info"]
 
+    def vreset(self, n, seed=None, options=None):
+        """Start n environments in the server (seeds seed..seed+n-1); returns (observations, infos)."""
+        request = {"cmd": "vreset", "n": int(n), "options": options or {}}
+        if seed is not None:
+            request["seed"] = int(seed)
+        reply = self._call(request)
+        return reply["observations"], reply["infos"]
+
+    def vstep(self, actions):
+        """One step of each of the n environments (one request line). An environment whose episode
+        ends is reset at once: its observation is the new episode's first, infos[i]["final"] holds
+        the last observation and info. Returns (observations, rewards, terminated, truncated, infos)."""
+        reply = self._call({"cmd": "vstep", "actions": list(actions)})
+        return reply["observations"], reply["rewards"], reply["terminated"], reply["truncated"], reply["infos"]
+
     def sample_config(self):
         """A uniformly drawn index into the table of radial configurations."""
         return self._rng.randrange(self.config_action_space["spaces"]["config"]["n"])

@@ -156,6 +156,24 @@ test('powerflow serve: one response line per request, errors answered and the se
   assert.equal(a.code, 0);
   assert.equal(a.out.trim().split('\n').length, 3);
   assert.equal(a.out, b.out);
+  // vectorised: all or nothing
+  const v = run(['serve', '--obs', 'case33py', '--faults', 'none'], [
+    '{"cmd":"vstep","actions":[1]}',
+    '{"cmd":"vreset","n":4,"seed":2,"options":{"start":5,"horizon":3}}',
+    '{"cmd":"vstep","actions":[1,2,"x",4]}',
+    '{"cmd":"vstep","actions":[1,2,3,{"open":[33,34,35,36,37]}]}',
+    '{"cmd":"vstep","actions":[1,2,3,4]}',
+    '{"cmd":"vstep","actions":[1,2,3,4]}',
+  ].join('\n'));
+  assert.equal(v.code, 0, v.err);
+  const vr = v.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.match(vr[0].error, /vstep before vreset/);
+  assert.equal(vr[1].observations.length, 4);
+  assert.match(vr[2].error, /actions\[2\]/);
+  assert.deepEqual(vr[3].observations.map((o: number[]) => o[39]), [6, 6, 6, 6], 'the rejected request stepped nothing');
+  assert.deepEqual(vr[5].truncated, [true, true, true, true]);
+  assert.deepEqual(vr[5].observations.map((o: number[]) => o[39]), [5, 5, 5, 5], 'reset at once');
+  assert.equal(vr[5].infos[0].final.observation[39], 8);
   // bad serve options: one line, exit 2
   const bad = run(['serve', '--faults', '/nonexistent.csv'], '');
   assert.equal(bad.code, 2);
@@ -181,6 +199,9 @@ while not done:
     steps += 1
     total += reward
     done = terminated or truncated
+obs, infos = env.vreset(3, seed=1)
+vo, vr, vterm, vtrunc, vinf = env.vstep([0, 1, {"open": [33, 34, 35, 36, 37]}])
+assert len(vo) == 3 and len(vr) == 3 and len(vo[0]) == 40
 env.close()
 print(json.dumps({"steps": steps, "total": total, "truncated": truncated, "terminated": terminated, "errors": errors, "last": info["step"]}))
 `;

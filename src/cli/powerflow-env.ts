@@ -14,6 +14,7 @@ import { loadWeights } from '../env/reward';
 import { RestorationEnv, EnvOptions, FaultSource, ActionError, Termination, EnvMode, ObservationEncoding, ResetOptions } from '../env/restoration-env';
 import { readScenarioFile } from '../env/scenarios';
 import { spaceToJSON } from '../env/spaces';
+import { VectorRestorationEnv } from '../env/vector-env';
 import { enumerateRadialConfigurations } from '../topology/spanning-trees';
 import { chainSchema, SchemaError, SchemaName, SCHEMA_NAMES } from '../mdp/schema';
 import { readActionFile } from '../mdp/action-file';
@@ -70,7 +71,7 @@ function faultSource(ctx: CaseContext, spec: string | undefined): FaultSource | 
   return { kind: 'scenarios', scenarios: readScenarioFile(spec, ctx.net) };
 }
 
-function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: RestorationEnv; ctx: CaseContext; files: string[] } {
+function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: RestorationEnv; ctx: CaseContext; files: string[]; options: EnvOptions } {
   const ctx = loadContext(o.data, true);
   if (!ctx.series) throw new UsageError(`the case in ${ctx.dir} has no load.csv: the environment needs a time series`, '--data');
   const weights = loadWeights(o.weights);
@@ -84,7 +85,7 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
   if (o.start !== undefined) {
     start = o.start === 'random' ? 'random' : parseIntStrict(o.start, '--start', 0, steps - 1 - (horizon ?? 1));
   }
-  const env = new RestorationEnv({
+  const options: EnvOptions = {
     net: ctx.net,
     series: ctx.series,
     mode: o.mode as EnvMode,
@@ -98,11 +99,12 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
     termination: o.termination as Termination,
     actionMask: !!o.mask,
     ...extra,
-  });
+  };
+  const env = new RestorationEnv(options);
   const files = dataFiles(ctx);
   if (o.weights) files.push(o.weights);
   if (faults?.kind === 'scenarios') files.push(o.faults!);
-  return { env, ctx, files };
+  return { env, ctx, files, options };
 }
 
 // ---------------------------------------------------------------- actions
@@ -221,8 +223,26 @@ export function toJsonLine(obj: unknown): string {
   return JSON.stringify(obj, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
 }
 
+/** A serve session: the environment, and the vectorised one once `vreset` asked for it. */
+export interface ServeSession {
+  env: RestorationEnv;
+  options: EnvOptions;
+  vec: VectorRestorationEnv | null;
+}
+
+const MAX_VECTOR = 1024;
+
+function checkResetOptions(r: Record<string, unknown>): ResetOptions {
+  if (r.seed !== undefined && r.seed !== null && (typeof r.seed !== 'number' || !Number.isInteger(r.seed))) throw new ActionError('seed: expected an integer');
+  const options = r.options ?? {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ActionError('options: expected an object');
+  for (const k of Object.keys(options)) if (!['start', 'horizon', 'scenario', 'actionMask'].includes(k)) throw new ActionError(`options: unknown key "${k}", expected start, horizon, scenario, actionMask`);
+  return options as ResetOptions;
+}
+
 /** Handle one request line of the serve protocol; returns the response line (no newline) and whether to stop. */
-export function handleRequest(env: RestorationEnv, line: string): { response: string; stop: boolean } {
+export function handleRequest(session: ServeSession, line: string): { response: string; stop: boolean } {
+  const env = session.env;
   let req: unknown;
   try {
     req = JSON.parse(line);
@@ -236,12 +256,23 @@ export function handleRequest(env: RestorationEnv, line: string): { response: st
   try {
     switch (r.cmd) {
       case 'reset': {
-        if (r.seed !== undefined && r.seed !== null && (typeof r.seed !== 'number' || !Number.isInteger(r.seed))) throw new ActionError('seed: expected an integer');
-        const options = r.options ?? {};
-        if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ActionError('options: expected an object');
-        for (const k of Object.keys(options)) if (!['start', 'horizon', 'scenario', 'actionMask'].includes(k)) throw new ActionError(`options: unknown key "${k}", expected start, horizon, scenario, actionMask`);
-        const out = env.reset({ seed: (r.seed as number | null) ?? undefined, options: options as ResetOptions });
+        const options = checkResetOptions(r);
+        const out = env.reset({ seed: (r.seed as number | null) ?? undefined, options });
         return { response: toJsonLine(withId({ observation: out.observation, info: out.info })), stop: false };
+      }
+      case 'vreset': {
+        const options = checkResetOptions(r);
+        const n = r.n ?? session.vec?.size;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_VECTOR) throw new ActionError(`n: expected the number of environments, an integer in 1..${MAX_VECTOR}`);
+        if (!session.vec || session.vec.size !== n) session.vec = new VectorRestorationEnv(n, { ...session.options, radialTable: env.tableIfBuilt() ?? undefined });
+        const out = session.vec.reset({ seed: (r.seed as number | null) ?? undefined, options });
+        return { response: toJsonLine(withId({ ...out })), stop: false };
+      }
+      case 'vstep': {
+        if (!session.vec) throw new ActionError('vstep before vreset');
+        if (!Array.isArray(r.actions)) throw new ActionError(`vstep: expected "actions", an array of ${session.vec.size} actions`);
+        const out = session.vec.step(r.actions as never);
+        return { response: toJsonLine(withId({ ...out })), stop: false };
       }
       case 'step': {
         if (!('action' in r)) throw new ActionError('step: expected "action"');
@@ -272,7 +303,7 @@ export function handleRequest(env: RestorationEnv, line: string): { response: st
       case 'close':
         return { response: JSON.stringify(withId({ ok: true })), stop: true };
       default:
-        throw new ActionError(`unknown cmd ${JSON.stringify(r.cmd)}, expected reset, step, spaces, configs, close`);
+        throw new ActionError(`unknown cmd ${JSON.stringify(r.cmd)}, expected reset, step, vreset, vstep, spaces, configs, close`);
     }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -292,6 +323,11 @@ Requests (an optional "id" is echoed back):
   {"cmd":"step","action":{"open":[33,34,35,36,37],"mtPKw":[750,125,375],"mtQKvar":[0,0,0]}}
   {"cmd":"step","action":{"config":1234}}        {"cmd":"step","action":{"switches":[0,...,1]}}
       -> {"observation":...,"reward":-1.2,"terminated":false,"truncated":false,"info":{...}}
+  {"cmd":"vreset","n":16,"seed":1,"options":{...}}   N environments (seeds seed..seed+N-1)
+      -> {"observations":[...],"infos":[...]}
+  {"cmd":"vstep","actions":[a0,...,a15]}   one step of each; an environment whose episode ends is
+      reset at once (infos[i].final holds its last observation and info)
+      -> {"observations":[...],"rewards":[...],"terminated":[...],"truncated":[...],"infos":[...]}
   {"cmd":"spaces"}   -> observation, action (switch form) and configAction (index form) spaces
   {"cmd":"configs"}  -> the table of radial configurations (1-based line ids)
   {"cmd":"close"}    -> {"ok":true}, then the process exits
@@ -303,7 +339,8 @@ Examples:
   echo '{"cmd":"reset","seed":1}' | powerflow serve --obs case33py --faults none
   powerflow serve --mode restore --faults out/faults/n2.csv --start random --horizon 24`)
     .action(async (opts: EnvCliOptions) => {
-      const { env } = buildEnv(opts);
+      const { env, options } = buildEnv(opts);
+      const session: ServeSession = { env, options, vec: null };
       // the client went away: end quietly
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') process.exit(0);
@@ -315,7 +352,7 @@ Examples:
         rl.on('line', (line) => {
           if (done) return;
           if (line.trim() === '') return;
-          const { response, stop } = handleRequest(env, line);
+          const { response, stop } = handleRequest(session, line);
           process.stdout.write(response + '\n');
           if (stop) {
             done = true;

@@ -64,6 +64,8 @@ export interface EnvOptions {
   faultSlots?: number;
   /** put the action mask over the radial-configuration table in every info (builds the table) */
   actionMask?: boolean;
+  /** a table of radial configurations built already for this network (shared by vectorised environments) */
+  radialTable?: RadialTable;
 }
 
 export interface ResetOptions {
@@ -113,7 +115,7 @@ export interface StepInfo {
   errors: string[];
   clipped: string[];
   terminationReason: null | 'supply-lost' | 'powerflow' | 'mt-overload';
-  /** index of the switch state in the radial table (-1: not in it); only when the table is built */
+  /** index of the switch state in the radial table (-1: not in it); only with actionMask */
   config?: number;
   /** 1 = configuration valid given the faults of the returned observation; only when asked for */
   actionMask?: Uint8Array;
@@ -191,6 +193,7 @@ export class RestorationEnv {
     this.mts = net.generators.map((g, i) => (g.kind === 'MT' ? i : -1)).filter((i) => i >= 0);
     this.layout = case33pyLayout(net, opts.faultSlots ?? 2);
     this.pf = new PowerFlow(net);
+    this.table = opts.radialTable ?? null;
     const nl = net.lines.length;
     const ng = net.generators.length;
     this.lineOpen = new Uint8Array(nl);
@@ -251,6 +254,16 @@ export class RestorationEnv {
   radialTable(): RadialTable {
     if (!this.table) this.table = enumerateRadialConfigurations(this.net);
     return this.table;
+  }
+
+  /** The table if it was built (null otherwise). */
+  tableIfBuilt(): RadialTable | null {
+    return this.table;
+  }
+
+  /** Use a table built for the same network (by another environment). */
+  useRadialTable(table: RadialTable): void {
+    this.table = table;
   }
 
   /** The action space with a configuration index instead of switch states. */
@@ -427,6 +440,13 @@ export class RestorationEnv {
       lossKw: info.lossKw, unservedKw: info.unservedKw, switchOps, valid, terminated, truncated, pfStatus: info.pfStatus,
     };
     return { observation: this.observe(s1, info), reward: reward.total, terminated, truncated, info };
+  }
+
+  /** Throw the ActionError that step(action) would throw, without stepping. */
+  checkAction(action: Action): void {
+    if (!this.state) throw new ActionError('step before reset');
+    if (this.t + 1 >= this.series.steps) throw new ActionError(`the series ends at step ${this.series.steps - 1}: reset to start a new episode`);
+    this.parseAction(action);
   }
 
   /** The last step as an MDP transition (S(t), A(t), R(t+1), S(t+1)), for chain writers. */
@@ -608,7 +628,7 @@ export class RestorationEnv {
       terminationReason: null,
     };
     if (this.faults.kind === 'scenarios') info.scenario = this.scenario;
-    if (this.table || this.actionMask) {
+    if (this.actionMask) {
       const tb = this.radialTable();
       const open: number[] = [];
       for (let l = 0; l < this.lineOpen.length; l++) if (this.lineOpen[l]) open.push(l);
