@@ -62,3 +62,24 @@ test('a 6-bus feeder with two substations and a fixed line: spaces, encodings an
   assert.equal(lines[1].observation.switchOpen.length, 7);
   fs.rmSync(dir, { recursive: true });
 });
+
+test('a power flow that does not converge ends the episode and charges the whole load as unserved', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'feeder-'));
+  fs.writeFileSync(path.join(dir, 'buses.csv'), 'bus,baseKv,pKw,qKvar,vMinPu,vMaxPu,substation\n1,11,0,0,0.95,1.05,1\n2,11,100,50,0.95,1.05,0\n3,11,80,40,0.95,1.05,0\n');
+  fs.writeFileSync(path.join(dir, 'lines.csv'), 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n1,1,2,5,5,400,1,0\n2,2,3,5,5,400,1,0\n');
+  fs.writeFileSync(path.join(dir, 'generators.csv'), 'gen,bus,kind,pMinKw,pMaxKw,qMinKvar,qMaxKvar,costPerKwh,gridForming\n1,3,PV,0,50,0,0,0,0\n'); // no MT at all
+  // step 1 asks for 50 MW through 10 ohm at 11 kV: no solution
+  fs.writeFileSync(path.join(dir, 'load.csv'), ['0+0j,100+50j,80+40j', '0+0j,50000+20000j,50000+20000j', '0+0j,100+50j,80+40j'].join('\n') + '\n');
+  const net = loadCase(dir);
+  const env = new RestorationEnv({ net, series: loadSeries(net, dir) as Series, horizon: 2 });
+  env.reset({ seed: 1 });
+  const r = env.step({});
+  assert.notEqual(r.info.pfStatus, 'converged');
+  assert.equal(r.terminated, true);
+  assert.equal(r.info.terminationReason, 'powerflow');
+  assert.equal(r.info.reward.blackout, 10 * 100000);
+  assert.equal(r.reward, -1e6);
+  assert.ok(Number.isFinite(r.reward));
+  assert.equal(whyNotContained(env.observationSpace, r.observation), null);
+  fs.rmSync(dir, { recursive: true });
+});
