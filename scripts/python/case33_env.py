@@ -75,7 +75,8 @@ class Case33Env:
         spaces = self._call({"cmd": "spaces"})
         self.observation_space = _space(spaces["observation"])
         self.action_space = _space(spaces["action"])
-        self.config_action_space = _space(spaces["configAction"])
+        # None when the feeder has too many radial configurations for an index
+        self.config_action_space = _space(spaces["configAction"]) if spaces["configAction"] else None
         self.line_ids = spaces["lineIds"]
         self.mt_ids = spaces["mtIds"]
         self._rng = random.Random(0)

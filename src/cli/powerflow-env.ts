@@ -279,12 +279,19 @@ export function handleRequest(session: ServeSession, line: string): { response: 
         const out = env.step(r.action as never);
         return { response: toJsonLine(withId({ ...out })), stop: false };
       }
-      case 'spaces':
+      case 'spaces': {
+        // a feeder with too many radial configurations has no index form
+        let configAction: unknown = null;
+        try {
+          configAction = spaceToJSON(env.configActionSpace());
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+        }
         return {
           response: JSON.stringify(withId({
             observation: spaceToJSON(env.observationSpace),
             action: spaceToJSON(env.actionSpace),
-            configAction: spaceToJSON(env.configActionSpace()),
+            configAction,
             encoding: env.encoding,
             mode: env.mode,
             lineIds: env.net.lines.map((l) => l.id),
@@ -293,6 +300,7 @@ export function handleRequest(session: ServeSession, line: string): { response: 
           })),
           stop: false,
         };
+      }
       case 'configs': {
         const tb = env.radialTable();
         const k = tb.openCount;
