@@ -1,6 +1,380 @@
-/** Environment commands of `powerflow` (actions, replay, serve): see the environment issue. */
+/**
+ * Environment commands of `powerflow`:
+ *   actions  the table of radial configurations (CSV + JSON + manifest)
+ *   replay   a file of actions through the environment into an MDP chain (CSV + manifest)
+ *   serve    the environment over stdin/stdout, one JSON object per line
+ */
+import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { Command } from 'commander';
+import { configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
+import { writeFileAtomic } from '../io/atomic';
+import { buildManifest, writeManifest } from '../io/manifest';
+import { loadWeights } from '../env/reward';
+import { RestorationEnv, EnvOptions, FaultSource, ActionError, Termination, EnvMode, ObservationEncoding, ResetOptions } from '../env/restoration-env';
+import { readScenarioFile } from '../env/scenarios';
+import { spaceToJSON } from '../env/spaces';
+import { VectorRestorationEnv } from '../env/vector-env';
+import { enumerateRadialConfigurations } from '../topology/spanning-trees';
+import { chainSchema, SchemaError, SchemaName, SCHEMA_NAMES } from '../mdp/schema';
+import { readActionFile } from '../mdp/action-file';
+import { Transition } from '../mdp/types';
 
-export function registerEnvCommands(_program: Command): void {
-  // filled in by the environment work
+interface EnvCliOptions {
+  data?: string;
+  mode: string;
+  start?: string;
+  horizon?: string;
+  weights?: string;
+  faults?: string;
+  noise?: string;
+  obs: string;
+  seed?: string;
+  termination: string;
+  mask?: boolean;
 }
+
+/** commander parser for a fixed set of values: a UsageError (one line, exit 2) otherwise. */
+function choice(option: string, values: string[]): (v: string) => string {
+  return (v: string) => {
+    if (!values.includes(v)) throw new UsageError(`expected one of ${values.join(', ')}, found "${v}"`, option);
+    return v;
+  };
+}
+
+function addEnvOptions(cmd: Command, withStart: boolean): Command {
+  cmd
+    .option('--data <dir>', 'case directory (buses.csv, lines.csv, generators.csv and series)')
+    .option('--mode <mode>', 'reconfig (every bus supplied radially from the substation) or restore (faults may split the feeder, MTs may energize islands)', choice('--mode', ['reconfig', 'restore']), 'reconfig')
+    .option('--weights <file>', 'JSON file of reward weights (defaults reproduce the original)')
+    .option('--faults <source>', 'series (the event table, default when there is one), none, or a scenario file from faultmaker (.csv or .json)')
+    .option('--noise <sd>', 'standard deviation of the multiplicative Gaussian noise on observed loads', '0')
+    .option('--termination <rule>', 'default (see README), any-loss (any unserved load ends the episode) or powerflow (only a failed power flow does)', choice('--termination', ['default', 'any-loss', 'powerflow']), 'default')
+    .option('--seed <n>', 'seed of the generator (random start, scenario draw, noise)', '0');
+  if (withStart) {
+    cmd
+      .option('--start <t>', 'first step of an episode (0-based row of the series) or "random"', '0')
+      .option('--horizon <n>', 'steps per episode', '24')
+      .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values) or full', choice('--obs', ['case33py', 'full']), 'full')
+      .option('--mask', 'put the action mask over the radial configurations in every info');
+  }
+  return cmd;
+}
+
+function faultSource(ctx: CaseContext, spec: string | undefined): FaultSource | undefined {
+  if (spec === undefined) return undefined;
+  if (spec === 'series') {
+    if (!ctx.series?.faulted) throw new UsageError(`the case in ${ctx.dir} has no event.csv`, '--faults');
+    return { kind: 'series' };
+  }
+  if (spec === 'none') return { kind: 'none' };
+  return { kind: 'scenarios', scenarios: readScenarioFile(spec, ctx.net) };
+}
+
+function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: RestorationEnv; ctx: CaseContext; files: string[]; options: EnvOptions } {
+  const ctx = loadContext(o.data, true);
+  if (!ctx.series) throw new UsageError(`the case in ${ctx.dir} has no load.csv: the environment needs a time series`, '--data');
+  const weights = loadWeights(o.weights);
+  const faults = faultSource(ctx, o.faults);
+  const noise = parseFloatStrict(o.noise ?? '0', '--noise');
+  if (noise < 0) throw new UsageError(`expected a standard deviation >= 0, found ${noise}`, '--noise');
+  const seed = parseIntStrict(o.seed ?? '0', '--seed', 0, 2 ** 32 - 1);
+  const steps = ctx.series.steps;
+  const horizon = o.horizon !== undefined ? parseIntStrict(o.horizon, '--horizon', 1, steps - 1) : undefined;
+  let start: number | 'random' | undefined;
+  if (o.start !== undefined) {
+    start = o.start === 'random' ? 'random' : parseIntStrict(o.start, '--start', 0, steps - 1 - (horizon ?? 1));
+  }
+  const options: EnvOptions = {
+    net: ctx.net,
+    series: ctx.series,
+    mode: o.mode as EnvMode,
+    start,
+    horizon,
+    weights,
+    faults,
+    noiseSd: noise,
+    observation: o.obs as ObservationEncoding,
+    seed,
+    termination: o.termination as Termination,
+    actionMask: !!o.mask,
+    ...extra,
+  };
+  const env = new RestorationEnv(options);
+  const files = dataFiles(ctx);
+  if (o.weights) files.push(o.weights);
+  if (faults?.kind === 'scenarios') files.push(o.faults!);
+  return { env, ctx, files, options };
+}
+
+// ---------------------------------------------------------------- actions
+
+function actionsCommand(): Command {
+  return configure(new Command('actions'))
+    .description('write the table of radial configurations of the case (the discrete action space): CSV, JSON and a manifest')
+    .option('--data <dir>', 'case directory')
+    .option('--out <prefix>', 'output prefix: writes PREFIX.csv, PREFIX.json, PREFIX.manifest.json (default out/actions/<case>)')
+    .option('--limit <n>', 'refuse cases with more configurations than this', '5000000')
+    .addHelpText('after', `
+Rows are the configurations in lexicographic order of their open lines (1-based line ids); the
+row number (from 0) is the action index "config" of the environment. Their count equals the number
+of spanning trees of the feeder graph with the substations merged (matrix-tree theorem).
+A summary JSON object is printed on stdout.
+
+Examples:
+  powerflow actions                                   # IEEE 33-bus: 50751 configurations
+  powerflow actions --data data/my-feeder --out out/actions/my-feeder`)
+    .action((opts: { data?: string; out?: string; limit: string }) => {
+      const limit = parseIntStrict(opts.limit, '--limit', 1);
+      const ctx = loadContext(opts.data, false);
+      let table;
+      try {
+        table = enumerateRadialConfigurations(ctx.net, limit);
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message, '--limit');
+        throw e;
+      }
+      const prefix = opts.out ?? path.join('out', 'actions', ctx.net.name);
+      const k = table.openCount;
+      const ids = (c: number): number[] => Array.from(table.open.subarray(c * k, (c + 1) * k), (l) => ctx.net.lines[l].id);
+      const csv: string[] = [['config', ...Array.from({ length: k }, (_, j) => `open_${j + 1}`)].join(',')];
+      const rows: number[][] = [];
+      for (let c = 0; c < table.count; c++) {
+        const r = ids(c);
+        rows.push(r);
+        csv.push(`${c},${r.join(',')}`);
+      }
+      const json = { case: ctx.net.name, count: table.count, openCount: k, lineIds: 'configurations hold 1-based line ids of the open lines', configurations: rows };
+      writeFileAtomic(prefix + '.csv', csv.join('\n') + '\n');
+      writeFileAtomic(prefix + '.json', JSON.stringify(json) + '\n');
+      writeManifest(prefix + '.manifest.json', buildManifest('powerflow', { command: 'actions', data: ctx.dir, out: prefix }, dataFiles(ctx), { count: table.count, openCount: k }));
+      process.stdout.write(JSON.stringify({ count: table.count, openCount: k, csv: prefix + '.csv', json: prefix + '.json', manifest: prefix + '.manifest.json' }) + '\n');
+    });
+}
+
+// ---------------------------------------------------------------- replay
+
+function replayCommand(): Command {
+  const cmd = configure(new Command('replay'))
+    .description('run a file of actions (one per step) through the environment and write the MDP chain S(t), A(t), R(t+1), S(t+1)')
+    .requiredOption('--actions <file>', 'CSV of actions, one row per step (layouts: see below)')
+    .requiredOption('--start <t>', 'step of the first action (0-based row of the series)')
+    .requiredOption('--out <file.csv>', 'the chain CSV; a manifest NAME.manifest.json is written beside it')
+    .option('--schema <name>', 'chain columns: case33py (the original\'s 92 columns) or full', choice('--schema', [...SCHEMA_NAMES]), 'case33py');
+  addEnvOptions(cmd, false);
+  return cmd
+    .addHelpText('after', `
+Action file layouts (header required, recognised by its columns; an A(t)_ prefix is allowed, so a
+chain file is itself an action file):
+  case33py  Pmt_1..,Qmt_1..,open_line_1..  (0-based line indices, -99 = empty slot, as the original)
+  full      open_L<id> (0/1 per line), pMtKw_G<id>, qMtKvar_G<id>
+  config    config (index into the table of "powerflow actions"), optional MT columns
+  open      open ("33 34 35 36 37", 1-based line ids), optional MT columns
+Action A(t) takes effect at step t+1 (R(t+1) and S(t+1) are computed there), as in the original.
+The chain is written at the end, atomically; a transition that does not fit the case33py schema
+(more lines open or faulted than its slots) is an error: use --schema full.
+A summary JSON object is printed on stdout.
+
+Examples:
+  powerflow replay --actions expert.csv --start 0 --out out/res_MDPC/expert.csv
+  powerflow replay --actions policy.csv --start 120 --schema full --mode restore --faults none --out out/res_MDPC/policy-full.csv`)
+    .action((opts: EnvCliOptions & { actions: string; out: string; schema: string; start: string }) => {
+      if (!/\.csv$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .csv, found "${opts.out}"`, '--out');
+      const ctx0 = loadContext(opts.data, true);
+      if (!ctx0.series) throw new UsageError(`the case in ${ctx0.dir} has no load.csv: the environment needs a time series`, '--data');
+      const af = readActionFile(opts.actions, ctx0.net);
+      const n = af.actions.length;
+      const steps = ctx0.series.steps;
+      const start = parseIntStrict(opts.start, '--start', 0, steps - 1);
+      if (start + n > steps - 1) throw new UsageError(`${n} actions from step ${start} need steps up to ${start + n}, the series ends at ${steps - 1}`, '--start');
+      const { env, ctx, files } = buildEnv({ ...opts, obs: 'full', start: String(start), horizon: String(n) });
+      const schema = chainSchema(opts.schema as SchemaName, ctx.net);
+      env.reset({});
+      const rows: string[] = [schema.header];
+      let total = 0;
+      let invalid = 0;
+      let terminatedAt: number | null = null;
+      for (let i = 0; i < n; i++) {
+        const r = env.step(af.actions[i]);
+        const tr = env.lastTransition() as Transition;
+        try {
+          rows.push(schema.formatRow(tr));
+        } catch (e) {
+          if (e instanceof SchemaError) throw new UsageError(`${opts.actions}, action row ${i + 1}: ${e.message}`, '--schema');
+          throw e;
+        }
+        total += r.reward;
+        if (!r.info.valid) invalid++;
+        if (r.terminated && terminatedAt === null) terminatedAt = tr.s1.step;
+      }
+      const manifestFile = opts.out.replace(/\.csv$/i, '.manifest.json');
+      writeFileAtomic(opts.out, rows.join('\n') + '\n');
+      writeManifest(manifestFile, buildManifest('powerflow', { command: 'replay', ...opts }, [...files, opts.actions], {
+        schema: schema.name, columns: schema.columns.length, rows: n, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt,
+      }));
+      process.stdout.write(JSON.stringify({ out: opts.out, manifest: manifestFile, schema: schema.name, columns: schema.columns.length, rows: n, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt }) + '\n');
+    });
+}
+
+// ---------------------------------------------------------------- serve
+
+/** JSON text of a response: typed arrays as arrays. */
+export function toJsonLine(obj: unknown): string {
+  return JSON.stringify(obj, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
+}
+
+/** A serve session: the environment, and the vectorised one once `vreset` asked for it. */
+export interface ServeSession {
+  env: RestorationEnv;
+  options: EnvOptions;
+  vec: VectorRestorationEnv | null;
+}
+
+const MAX_VECTOR = 1024;
+
+function checkResetOptions(r: Record<string, unknown>): ResetOptions {
+  if (r.seed !== undefined && r.seed !== null && (typeof r.seed !== 'number' || !Number.isInteger(r.seed))) throw new ActionError('seed: expected an integer');
+  const options = r.options ?? {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ActionError('options: expected an object');
+  for (const k of Object.keys(options)) if (!['start', 'horizon', 'scenario', 'actionMask'].includes(k)) throw new ActionError(`options: unknown key "${k}", expected start, horizon, scenario, actionMask`);
+  return options as ResetOptions;
+}
+
+/** Handle one request line of the serve protocol; returns the response line (no newline) and whether to stop. */
+export function handleRequest(session: ServeSession, line: string): { response: string; stop: boolean } {
+  const env = session.env;
+  let req: unknown;
+  try {
+    req = JSON.parse(line);
+  } catch {
+    return { response: JSON.stringify({ error: 'malformed JSON: expected one JSON object per line' }), stop: false };
+  }
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) return { response: JSON.stringify({ error: 'expected a JSON object with "cmd"' }), stop: false };
+  const r = req as Record<string, unknown>;
+  const id = r.id;
+  const withId = (o: Record<string, unknown>): Record<string, unknown> => (id === undefined ? o : { id, ...o });
+  try {
+    switch (r.cmd) {
+      case 'reset': {
+        const options = checkResetOptions(r);
+        const out = env.reset({ seed: (r.seed as number | null) ?? undefined, options });
+        return { response: toJsonLine(withId({ observation: out.observation, info: out.info })), stop: false };
+      }
+      case 'vreset': {
+        const options = checkResetOptions(r);
+        const n = r.n ?? session.vec?.size;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_VECTOR) throw new ActionError(`n: expected the number of environments, an integer in 1..${MAX_VECTOR}`);
+        if (!session.vec || session.vec.size !== n) session.vec = new VectorRestorationEnv(n, { ...session.options, radialTable: env.tableIfBuilt() ?? undefined });
+        const out = session.vec.reset({ seed: (r.seed as number | null) ?? undefined, options });
+        return { response: toJsonLine(withId({ ...out })), stop: false };
+      }
+      case 'vstep': {
+        if (!session.vec) throw new ActionError('vstep before vreset');
+        if (!Array.isArray(r.actions)) throw new ActionError(`vstep: expected "actions", an array of ${session.vec.size} actions`);
+        const out = session.vec.step(r.actions as never);
+        return { response: toJsonLine(withId({ ...out })), stop: false };
+      }
+      case 'step': {
+        if (!('action' in r)) throw new ActionError('step: expected "action"');
+        const out = env.step(r.action as never);
+        return { response: toJsonLine(withId({ ...out })), stop: false };
+      }
+      case 'spaces': {
+        // a feeder with too many radial configurations has no index form
+        let configAction: unknown = null;
+        try {
+          configAction = spaceToJSON(env.configActionSpace());
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+        }
+        return {
+          response: JSON.stringify(withId({
+            observation: spaceToJSON(env.observationSpace),
+            action: spaceToJSON(env.actionSpace),
+            configAction,
+            encoding: env.encoding,
+            mode: env.mode,
+            lineIds: env.net.lines.map((l) => l.id),
+            busIds: env.net.buses.map((b) => b.id),
+            mtIds: env.mts.map((g) => env.net.generators[g].id),
+          })),
+          stop: false,
+        };
+      }
+      case 'configs': {
+        const tb = env.radialTable();
+        const k = tb.openCount;
+        const rows: number[][] = [];
+        for (let c = 0; c < tb.count; c++) rows.push(Array.from(tb.open.subarray(c * k, (c + 1) * k), (l) => env.net.lines[l].id));
+        return { response: JSON.stringify(withId({ count: tb.count, openCount: k, configurations: rows })), stop: false };
+      }
+      case 'close':
+        return { response: JSON.stringify(withId({ ok: true })), stop: true };
+      default:
+        throw new ActionError(`unknown cmd ${JSON.stringify(r.cmd)}, expected reset, step, vreset, vstep, spaces, configs, close`);
+    }
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return { response: JSON.stringify(withId({ error: msg })), stop: false };
+  }
+}
+
+function serveCommand(): Command {
+  const cmd = configure(new Command('serve'))
+    .description('serve the environment over stdin/stdout: one JSON request per line, one JSON response line each');
+  addEnvOptions(cmd, true);
+  return cmd
+    .addHelpText('after', `
+Requests (an optional "id" is echoed back):
+  {"cmd":"reset","seed":1,"options":{"start":120,"horizon":24,"scenario":3,"actionMask":true}}
+      -> {"observation":...,"info":{...}}
+  {"cmd":"step","action":{"open":[33,34,35,36,37],"mtPKw":[750,125,375],"mtQKvar":[0,0,0]}}
+  {"cmd":"step","action":{"config":1234}}        {"cmd":"step","action":{"switches":[0,...,1]}}
+      -> {"observation":...,"reward":-1.2,"terminated":false,"truncated":false,"info":{...}}
+  {"cmd":"vreset","n":16,"seed":1,"options":{...}}   N environments (seeds seed..seed+N-1)
+      -> {"observations":[...],"infos":[...]}
+  {"cmd":"vstep","actions":[a0,...,a15]}   one step of each; an environment whose episode ends is
+      reset at once (infos[i].final holds its last observation and info)
+      -> {"observations":[...],"rewards":[...],"terminated":[...],"truncated":[...],"infos":[...]}
+  {"cmd":"spaces"}   -> observation, action (switch form) and configAction (index form) spaces
+  {"cmd":"configs"}  -> the table of radial configurations (1-based line ids)
+  {"cmd":"close"}    -> {"ok":true}, then the process exits
+A malformed or invalid request is answered with {"error":"..."} and the session goes on; end of
+input ends the session cleanly (exit 0). Infinite space bounds are written as "inf" / "-inf".
+Python: scripts/python/case33_env.py wraps this as a Gymnasium-style class (standard library only).
+
+Examples:
+  echo '{"cmd":"reset","seed":1}' | powerflow serve --obs case33py --faults none
+  powerflow serve --mode restore --faults out/faults/n2.csv --start random --horizon 24`)
+    .action(async (opts: EnvCliOptions) => {
+      const { env, options } = buildEnv(opts);
+      const session: ServeSession = { env, options, vec: null };
+      // the client went away: end quietly
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+        throw e;
+      });
+      await new Promise<void>((resolve) => {
+        const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+        let done = false;
+        rl.on('line', (line) => {
+          if (done) return;
+          if (line.trim() === '') return;
+          const { response, stop } = handleRequest(session, line);
+          process.stdout.write(response + '\n');
+          if (stop) {
+            done = true;
+            rl.close();
+          }
+        });
+        rl.on('close', () => resolve());
+      });
+    });
+}
+
+export function registerEnvCommands(program: Command): void {
+  program.addCommand(actionsCommand());
+  program.addCommand(replayCommand());
+  program.addCommand(serveCommand());
+}
+

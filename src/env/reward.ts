@@ -5,7 +5,8 @@
  *             + lossPricePerKwh * lossKw * stepHours
  *             + blackoutPricePerKwh * unservedKw * stepHours
  *             + sum over MTs of mtCost * pMt * stepHours
- *             + switchingCostPerOp * switch operations )
+ *             + switchingCostPerOp * switch operations
+ *             + invalidActionPenalty * rejected actions )   (environment only)
  * The original charged only two of the three MTs and used a fixed voltage weight; here every MT
  * is charged (its cost from the price series when it has an MT column, else generators.csv).
  */
@@ -24,6 +25,8 @@ export interface RewardWeights {
   mtCostPerKwh: number | null;
   switchingCostPerOp: number;
   stepHours: number;
+  /** environment: penalty per rejected (invalid) action; 0 outside the environment */
+  invalidActionPenalty: number;
 }
 
 export const DEFAULT_WEIGHTS: RewardWeights = {
@@ -35,6 +38,7 @@ export const DEFAULT_WEIGHTS: RewardWeights = {
   mtCostPerKwh: null,
   switchingCostPerOp: 0,
   stepHours: 1,
+  invalidActionPenalty: 100,
 };
 
 export interface RewardTerms {
@@ -45,6 +49,8 @@ export interface RewardTerms {
   blackout: number;
   mt: number;
   switching: number;
+  /** penalty for rejected actions (environment only; 0 unless opts.invalidActions is given) */
+  invalid: number;
   /** sum of per-bus voltage deviations outside the band, pu */
   voltageDeviationPu: number;
 }
@@ -53,7 +59,7 @@ export function computeReward(
   net: Network,
   pf: PfResult,
   w: RewardWeights,
-  opts: { mtPricePerKwh?: number | null; switchOps?: number } = {},
+  opts: { mtPricePerKwh?: number | null; switchOps?: number; invalidActions?: number } = {},
 ): RewardTerms {
   let dev = 0;
   for (let i = 0; i < net.buses.length; i++) {
@@ -72,7 +78,8 @@ export function computeReward(
   const loss = w.lossPricePerKwh * pf.lossKw * w.stepHours;
   const blackout = w.blackoutPricePerKwh * pf.unservedKw * w.stepHours;
   const switching = w.switchingCostPerOp * (opts.switchOps ?? 0);
-  return { total: -(voltage + loss + blackout + mt + switching), voltage, loss, blackout, mt, switching, voltageDeviationPu: dev };
+  const invalid = (w.invalidActionPenalty ?? 0) * (opts.invalidActions ?? 0);
+  return { total: -(voltage + loss + blackout + mt + switching + invalid), voltage, loss, blackout, mt, switching, invalid, voltageDeviationPu: dev };
 }
 
 /** Read reward weights from a JSON file; unknown keys and non-numbers are errors. */

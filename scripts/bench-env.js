@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+/**
+ * Environment throughput on the bundled case (33-bus by default): reconfig mode, a uniformly
+ * drawn radial configuration as every action (unmasked: some meet a fault and end the episode,
+ * which is then reset), reward included, faults from the case's event table.
+ *   library  RestorationEnv.step in this process
+ *   serve    `powerflow serve` in a child process, one request line / one response line in
+ *            lockstep over a pipe (what the Python wrapper does), and pipelined (requests written
+ *            ahead, responses read as they come), and vectorised (`vstep` of --vector N environments
+ *            per line, lockstep)
+ *   python   scripts/python/case33_env.py (lockstep), when python3 is on the PATH
+ * Each figure is the median of --repeats runs. Needs `npm run build` first.
+ *
+ *   node scripts/bench-env.js [--data DIR] [--steps N] [--repeats R] [--obs case33py|full] [--vector N] [--json]
+ */
+const path = require('node:path');
+const { spawn, spawnSync } = require('node:child_process');
+const readline = require('node:readline');
+const os = require('node:os');
+
+const ROOT = path.join(__dirname, '..');
+const { loadCase } = require(path.join(ROOT, 'dist', 'grid', 'load-case'));
+const { loadSeries } = require(path.join(ROOT, 'dist', 'grid', 'series'));
+const { RestorationEnv } = require(path.join(ROOT, 'dist', 'env', 'restoration-env'));
+const { Rng } = require(path.join(ROOT, 'dist', 'util', 'rng'));
+
+function arg(name, def) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
+const DATA = arg('--data', path.join(ROOT, 'data', 'ieee33'));
+const STEPS = Number(arg('--steps', '20000'));
+const REPEATS = Number(arg('--repeats', '5'));
+const OBS = arg('--obs', 'case33py');
+const JSON_OUT = process.argv.includes('--json');
+const CLI = path.join(ROOT, 'bin', 'powerflow.js');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function benchLibrary() {
+  const net = loadCase(DATA);
+  const series = loadSeries(net, DATA);
+  const env = new RestorationEnv({ net, series, mode: 'reconfig', observation: OBS, start: 'random', horizon: 24 });
+  const n = env.radialTable().count;
+  const runs = [];
+  let resets = 0;
+  let terminated = 0;
+  for (let r = 0; r < REPEATS + 1; r++) {
+    const rng = new Rng(r);
+    env.reset({ seed: r });
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < STEPS; i++) {
+      const out = env.step(rng.int(n));
+      if (out.terminated || out.truncated) {
+        if (out.terminated) terminated++;
+        resets++;
+        env.reset({});
+      }
+    }
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r > 0) runs.push(STEPS / s); // run 0 warms up the JIT
+  }
+  return { median: median(runs), runs, resetsPerRun: resets / (REPEATS + 1), terminatedPerRun: terminated / (REPEATS + 1) };
+}
+
+async function benchServe(pipelined, vector = 0) {
+  const steps = Math.min(STEPS, 10000);
+  const runs = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const child = spawn(process.execPath, [CLI, 'serve', '--obs', OBS, '--data', DATA, '--start', 'random'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const rl = readline.createInterface({ input: child.stdout });
+    const queue = [];
+    let waiting = null;
+    rl.on('line', (l) => {
+      if (waiting) { const w = waiting; waiting = null; w(l); } else queue.push(l);
+    });
+    const next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((res) => (waiting = res)));
+    const send = (o) => child.stdin.write(JSON.stringify(o) + '\n');
+    send({ cmd: 'spaces' });
+    const n = JSON.parse(await next()).configAction.spaces.config.n;
+    send(vector ? { cmd: 'vreset', n: vector, seed: r } : { cmd: 'reset', seed: r });
+    await next();
+    const rng = new Rng(100 + r);
+    const t0 = process.hrtime.bigint();
+    let resets = 0;
+    if (vector) {
+      // N environments per request line, lockstep; ended episodes are reset by the server
+      for (let i = 0; i < steps; i += vector) {
+        send({ cmd: 'vstep', actions: Array.from({ length: vector }, () => rng.int(n)) });
+        const res = JSON.parse(await next());
+        if (res.error) throw new Error(res.error);
+      }
+    } else if (pipelined) {
+      // steps written ahead in blocks; an episode end is answered by a reset in the next block
+      const block = 64;
+      let done = 0;
+      while (done < steps) {
+        const k = Math.min(block, steps - done);
+        for (let i = 0; i < k; i++) send({ cmd: 'step', action: rng.int(n) });
+        let needReset = false;
+        for (let i = 0; i < k; i++) {
+          const res = JSON.parse(await next());
+          if (res.error) { needReset = true; continue; }
+          if (res.terminated || res.truncated) needReset = true;
+        }
+        done += k;
+        if (needReset) { send({ cmd: 'reset' }); await next(); resets++; }
+      }
+    } else {
+      for (let i = 0; i < steps; i++) {
+        send({ cmd: 'step', action: rng.int(n) });
+        const res = JSON.parse(await next());
+        if (res.terminated || res.truncated) { send({ cmd: 'reset' }); await next(); resets++; }
+      }
+    }
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    runs.push(steps / s);
+    send({ cmd: 'close' });
+    await next();
+    child.stdin.end();
+    await new Promise((res) => child.on('close', res));
+  }
+  return { median: median(runs), runs, steps };
+}
+
+function benchPython() {
+  const which = spawnSync('python3', ['--version']);
+  if (which.status !== 0) return null;
+  const steps = Math.min(STEPS, 5000);
+  const code = `
+import sys, time, json
+sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'scripts', 'python'))})
+from case33_env import Case33Env
+env = Case33Env(cli=${JSON.stringify(CLI)}, obs=${JSON.stringify(OBS)}, data=${JSON.stringify(DATA)}, start="random")
+rates = []
+for r in range(${REPEATS}):
+    env.reset(seed=r)
+    t = time.perf_counter()
+    for i in range(${steps}):
+        obs, rew, term, trunc, info = env.step(env.sample_config())
+        if term or trunc:
+            env.reset()
+    rates.append(${steps} / (time.perf_counter() - t))
+env.close()
+print(json.dumps(rates))
+`;
+  const r = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
+  if (r.status !== 0) return { error: r.stderr.trim().split('\n').pop() };
+  const runs = JSON.parse(r.stdout);
+  return { median: median(runs), runs, steps };
+}
+
+(async () => {
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const lib = benchLibrary();
+  const lock = await benchServe(false);
+  const pipe = await benchServe(true);
+  const VEC = Number(arg('--vector', '16'));
+  const vec = await benchServe(false, VEC);
+  const py = benchPython();
+  const result = {
+    case: path.basename(DATA), observation: OBS, cpus: os.cpus().length, loadavgBefore: load, loadavgAfter: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    node: process.version, steps: STEPS, repeats: REPEATS,
+    libraryStepsPerSec: Math.round(lib.median), serveLockstepStepsPerSec: Math.round(lock.median), servePipelinedStepsPerSec: Math.round(pipe.median), serveVectorStepsPerSec: Math.round(vec.median), vectorSize: VEC,
+    pythonWrapperStepsPerSec: py && py.median ? Math.round(py.median) : null,
+    runs: { library: lib.runs.map(Math.round), serveLockstep: lock.runs.map(Math.round), servePipelined: pipe.runs.map(Math.round), serveVector: vec.runs.map(Math.round), python: py && py.runs ? py.runs.map(Math.round) : py },
+    episodeEndsPerLibraryRun: lib.resetsPerRun, terminatedPerLibraryRun: lib.terminatedPerRun,
+  };
+  if (JSON_OUT) { process.stdout.write(JSON.stringify(result) + '\n'); return; }
+  const line = (k, v, target) => console.log(`${k.padEnd(34)} ${String(v).padStart(8)} steps/s${target ? `   (target >= ${target})` : ''}`);
+  console.log(`case ${result.case}, observation ${OBS}, ${result.cpus} cpus, load average ${load} -> ${result.loadavgAfter}, node ${process.version}`);
+  console.log(`medians of ${REPEATS} runs (library: ${STEPS} steps each; runs: ${JSON.stringify(result.runs)})`);
+  line('library (RestorationEnv.step)', result.libraryStepsPerSec, 10000);
+  line('powerflow serve, lockstep pipe', result.serveLockstepStepsPerSec, 2000);
+  line('powerflow serve, pipelined', result.servePipelinedStepsPerSec);
+  line(`powerflow serve, vstep of ${VEC} envs`, result.serveVectorStepsPerSec);
+  if (result.pythonWrapperStepsPerSec) line('Python wrapper (case33_env.py)', result.pythonWrapperStepsPerSec);
+})().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

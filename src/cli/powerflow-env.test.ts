@@ -1,0 +1,225 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'powerflow.js');
+const EXAMPLE = path.join(ROOT, 'src', 'mdp', 'fixtures', 'case33py_mdpc_example.csv');
+const PY = path.join(ROOT, 'scripts', 'python');
+
+function run(args: string[], input?: string): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'pf-env-'));
+}
+
+function csv(file: string): string[][] {
+  return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
+}
+
+test('powerflow actions: the table of radial configurations as CSV, JSON and manifest', () => {
+  const dir = tmp();
+  const prefix = path.join(dir, 'ieee33');
+  const r = run(['actions', '--out', prefix]);
+  assert.equal(r.code, 0, r.err);
+  const summary = JSON.parse(r.out);
+  assert.equal(summary.count, 50751);
+  const rows = csv(prefix + '.csv');
+  assert.deepEqual(rows[0], ['config', 'open_1', 'open_2', 'open_3', 'open_4', 'open_5']);
+  assert.equal(rows.length, 50752);
+  const json = JSON.parse(fs.readFileSync(prefix + '.json', 'utf8'));
+  assert.equal(json.configurations.length, 50751);
+  assert.deepEqual(json.configurations[7].map(String), rows[8].slice(1));
+  assert.ok(rows.some((row) => row.slice(1).join(' ') === '33 34 35 36 37'), 'the normal configuration is in the table');
+  assert.equal(JSON.parse(fs.readFileSync(prefix + '.manifest.json', 'utf8')).count, 50751);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('powerflow replay of the original example: its 92-column layout, its A(t) columns reproduced, chained states', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'res_MDPC', 'example.csv');
+  const r = run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, '');
+  const ex = csv(EXAMPLE);
+  const got = csv(out);
+  assert.deepEqual(got[0], ex[0], 'same header');
+  assert.equal(got.length, ex.length);
+  const h = ex[0];
+  const aCols = h.map((c, i) => (c.startsWith('A(t)_') ? i : -1)).filter((i) => i >= 0);
+  assert.equal(aCols.length, 11);
+  const t = h.indexOf('current_time');
+  const nt = h.indexOf('next_time');
+  const s1Open = h.map((c, i) => (c.startsWith('S(t+1)_opened_line') ? i : -1)).filter((i) => i >= 0);
+  const sOpen = h.map((c, i) => (c.startsWith('S(t)_opened_line') ? i : -1)).filter((i) => i >= 0);
+  const aOpen = h.map((c, i) => (c.startsWith('A(t)_open_line') ? i : -1)).filter((i) => i >= 0);
+  for (let i = 1; i < got.length; i++) {
+    assert.equal(got[i].length, 92);
+    assert.deepEqual(aCols.map((c) => got[i][c]), aCols.map((c) => ex[i][c]), `row ${i}: A(t) as in the original`);
+    assert.equal(got[i][t], String(i)); // --start 1
+    assert.equal(got[i][nt], String(i + 1));
+    assert.deepEqual(s1Open.map((c) => got[i][c]), aOpen.map((c) => got[i][c]), 'S(t+1) open lines = A(t) (no faults)');
+    if (i > 1) assert.deepEqual(sOpen.map((c) => got[i][c]), s1Open.map((c) => got[i - 1][c]), 'S(t) = previous S(t+1)');
+    for (const c of [...Array(32).keys()]) assert.match(got[i][c], /^-?\d+$/, 'Pin are integers');
+  }
+  const m = JSON.parse(fs.readFileSync(path.join(dir, 'res_MDPC', 'example.manifest.json'), 'utf8'));
+  assert.equal(m.rows, 7);
+  assert.equal(m.invalidActions, 0);
+  // byte-identical on a second run; the full schema from the same actions
+  const out2 = path.join(dir, 'again.csv');
+  assert.equal(run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', out2]).code, 0);
+  assert.equal(fs.readFileSync(out2, 'utf8'), fs.readFileSync(out, 'utf8'));
+  const full = path.join(dir, 'full.csv');
+  const rf = run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--schema', 'full', '--out', full]);
+  assert.equal(rf.code, 0, rf.err);
+  const fr = csv(full);
+  const open = fr[0].map((c, i) => (c.startsWith('A(t)_open_L') && fr[1][i] === '1' ? c.slice('A(t)_open_L'.length) : '')).filter(Boolean);
+  assert.deepEqual(open, ['2', '5', '12', '26', '33']); // the original's 0-based 1,4,11,25,32
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('replay bad input: one line on stderr, exit 2, nothing written', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'x.csv');
+  const acts = path.join(dir, 'acts.csv');
+  fs.writeFileSync(acts, 'open\n1 2 3 33 34 35\n');
+  const bad: string[][] = [
+    ['replay', '--actions', path.join(dir, 'missing.csv'), '--start', '0', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', '12863', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', 'x', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', '0', '--noise', 'abc', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', '0', '--schema', 'foo', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', '0', '--mode', 'islands', '--out', out],
+    ['replay', '--actions', EXAMPLE, '--start', '0', '--out', path.join(dir, 'x.txt')],
+    ['replay', '--actions', EXAMPLE, '--start', '0', '--weights', path.join(dir, 'nope.json'), '--out', out],
+    // six lines out of service do not fit the case33py schema's five slots
+    ['replay', '--actions', acts, '--start', '0', '--mode', 'restore', '--faults', 'none', '--out', out],
+  ];
+  for (const args of bad) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' ') + '\n' + r.err);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.match(r.err, /^powerflow: /);
+    assert.equal(r.out, '');
+  }
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['acts.csv']);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('powerflow serve: one response line per request, errors answered and the session goes on, close and EOF end cleanly', () => {
+  const reqs = [
+    '{"cmd":"spaces"}',
+    '{"cmd":"step","action":{"config":0}}',
+    '{"cmd":"reset","seed":1,"options":{"start":3,"horizon":2}}',
+    'this is not json',
+    '[1,2]',
+    '{"cmd":"fly"}',
+    '{"cmd":"step","action":{"switches":[1,0]}}',
+    '{"cmd":"step","action":{"open":[99,33,34,35,36]},"id":7}',
+    '{"cmd":"reset","options":{"bogus":1}}',
+    '{"cmd":"step","action":{"open":[33,34,35,36,37],"mtPKw":[800,200,400],"mtQKvar":[10,10,10]}}',
+    '{"cmd":"close"}',
+    '{"cmd":"spaces"}',
+  ];
+  const r = run(['serve', '--obs', 'case33py', '--faults', 'none'], reqs.join('\n') + '\n');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, '');
+  const res = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(res.length, 11, 'nothing after close');
+  assert.equal(res[0].observation.kind, 'Box');
+  assert.deepEqual(res[0].observation.shape, [40]);
+  assert.equal(res[0].configAction.spaces.config.n, 50751);
+  assert.match(res[1].error, /before reset/);
+  assert.equal(res[2].observation.length, 40);
+  assert.equal(res[2].observation[39], 3);
+  assert.match(res[3].error, /malformed JSON/);
+  assert.match(res[4].error, /JSON object/);
+  assert.match(res[5].error, /unknown cmd/);
+  assert.match(res[6].error, /switches: expected 37 values/);
+  assert.equal(res[7].id, 7);
+  assert.equal(res[7].info.valid, false);
+  assert.equal(res[7].reward <= -100, true);
+  assert.match(res[8].error, /unknown key "bogus"/);
+  assert.equal(res[9].truncated, true, 'horizon 2 reached');
+  assert.equal(res[9].observation[39], 5);
+  assert.deepEqual(res[10], { ok: true });
+  // EOF without close: all answered, exit 0; the same input gives the same bytes
+  const input = reqs.slice(2, 3).concat(['{"cmd":"step","action":17}', '{"cmd":"step","action":{"config":3}}']).join('\n');
+  const a = run(['serve', '--faults', 'series', '--noise', '0.05'], input);
+  const b = run(['serve', '--faults', 'series', '--noise', '0.05'], input);
+  assert.equal(a.code, 0);
+  assert.equal(a.out.trim().split('\n').length, 3);
+  assert.equal(a.out, b.out);
+  // vectorised: all or nothing
+  const v = run(['serve', '--obs', 'case33py', '--faults', 'none'], [
+    '{"cmd":"vstep","actions":[1]}',
+    '{"cmd":"vreset","n":4,"seed":2,"options":{"start":5,"horizon":3}}',
+    '{"cmd":"vstep","actions":[1,2,"x",4]}',
+    '{"cmd":"vstep","actions":[1,2,3,{"open":[33,34,35,36,37]}]}',
+    '{"cmd":"vstep","actions":[1,2,3,4]}',
+    '{"cmd":"vstep","actions":[1,2,3,4]}',
+  ].join('\n'));
+  assert.equal(v.code, 0, v.err);
+  const vr = v.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.match(vr[0].error, /vstep before vreset/);
+  assert.equal(vr[1].observations.length, 4);
+  assert.match(vr[2].error, /actions\[2\]/);
+  assert.deepEqual(vr[3].observations.map((o: number[]) => o[39]), [6, 6, 6, 6], 'the rejected request stepped nothing');
+  assert.deepEqual(vr[5].truncated, [true, true, true, true]);
+  assert.deepEqual(vr[5].observations.map((o: number[]) => o[39]), [5, 5, 5, 5], 'reset at once');
+  assert.equal(vr[5].infos[0].final.observation[39], 8);
+  // bad serve options: one line, exit 2
+  const bad = run(['serve', '--faults', '/nonexistent.csv'], '');
+  assert.equal(bad.code, 2);
+  assert.equal(bad.err.trim().split('\n').length, 1);
+});
+
+test('Python wrapper (standard library only) drives a full episode through powerflow serve', () => {
+  const code = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(PY)})
+from case33_env import Case33Env, Case33EnvError
+env = Case33Env(cli=${JSON.stringify(CLI)}, obs="case33py", faults="none", horizon=6, start=10)
+assert env.observation_space["kind"] == "Box" and env.observation_space["low"][0] == float("-inf")
+obs, info = env.reset(seed=4)
+steps, total, done, errors = 0, 0.0, False, 0
+try:
+    env.step({"switches": [0]})
+except Case33EnvError:
+    errors += 1
+while not done:
+    obs, reward, terminated, truncated, info = env.step({"config": env.sample_config(), "mtPKw": [750, 125, 375], "mtQKvar": [0, 0, 0]})
+    assert len(obs) == 40
+    steps += 1
+    total += reward
+    done = terminated or truncated
+obs, infos = env.vreset(3, seed=1)
+vo, vr, vterm, vtrunc, vinf = env.vstep([0, 1, {"open": [33, 34, 35, 36, 37]}])
+assert len(vo) == 3 and len(vr) == 3 and len(vo[0]) == 40
+env.close()
+print(json.dumps({"steps": steps, "total": total, "truncated": truncated, "terminated": terminated, "errors": errors, "last": info["step"]}))
+`;
+  const r = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.errors, 1);
+  assert.equal(s.steps, 6);
+  assert.equal(s.truncated, true);
+  assert.equal(s.last, 16);
+  assert.ok(Number.isFinite(s.total) && s.total < 0);
+});
+
+test('--help of each environment command has examples', () => {
+  for (const c of ['actions', 'replay', 'serve']) {
+    const r = run([c, '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Examples:/);
+    assert.match(r.out, new RegExp(`powerflow ${c}`));
+  }
+});

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadCase } from '../grid/load-case';
+import { Network } from '../grid/network';
+import { chainSchema, case33pyLayout, SchemaError, PAD } from './schema';
+import { ChainWriter, readChainSteps } from './writer';
+import { readActionFile } from './action-file';
+import { ChainState, Transition } from './types';
+
+const ROOT = path.join(__dirname, '..', '..');
+const IEEE33 = path.join(ROOT, 'data', 'ieee33');
+const EXAMPLE = path.join(ROOT, 'src', 'mdp', 'fixtures', 'case33py_mdpc_example.csv');
+
+function state(net: Network, step: number, open: number[], faulted: number[] = []): ChainState {
+  const nb = net.buses.length;
+  const ng = net.generators.length;
+  const s: ChainState = {
+    step,
+    loadPKw: Float64Array.from(net.buses, (b) => b.pKw),
+    loadQKvar: Float64Array.from(net.buses, (b) => b.qKvar),
+    genPKw: new Float64Array(ng),
+    genQKvar: new Float64Array(ng),
+    lineOpen: new Uint8Array(net.lines.length),
+    lineFaulted: new Uint8Array(net.lines.length),
+    vPu: new Float64Array(nb).fill(1),
+  };
+  for (const l of open) s.lineOpen[l] = 1;
+  for (const l of faulted) s.lineFaulted[l] = 1;
+  return s;
+}
+
+function transition(net: Network, step: number, open: number[], faulted: number[] = []): Transition {
+  const mts = net.generators.filter((g) => g.kind === 'MT').length;
+  const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(mts).fill(100), mtQKvar: new Float64Array(mts) };
+  for (const l of open) a.lineOpen[l] = 1;
+  return {
+    s: state(net, step, open, faulted), a, r: { total: -1.5, voltage: 0, loss: 1.5, blackout: 0, mt: 0, switching: 0, invalid: 0 },
+    s1: state(net, step + 1, open, faulted), lossKw: 8.3, unservedKw: 0, switchOps: 0, valid: true, terminated: false, truncated: false, pfStatus: 'converged',
+  };
+}
+
+test('case33py schema: exactly the original header (92 columns) on the 33-bus case', () => {
+  const net = loadCase(IEEE33);
+  const schema = chainSchema('case33py', net);
+  const header = fs.readFileSync(EXAMPLE, 'utf8').split(/\r?\n/)[0];
+  assert.equal(schema.header, header);
+  assert.equal(schema.columns.length, 92);
+  assert.equal(schema.columns[schema.stepColumn], 'current_time');
+  const L = case33pyLayout(net);
+  assert.deepEqual([L.pinBuses.length, L.openSlots, L.faultSlots, L.mts.length], [32, 5, 2, 3]);
+});
+
+test('case33py rows: rounded net load, 0-based lines padded with -99; SchemaError when lines do not fit', () => {
+  const net = loadCase(IEEE33);
+  const schema = chainSchema('case33py', net);
+  const row = schema.formatRow(transition(net, 4, [32, 33, 34, 35, 36])).split(',');
+  assert.equal(row.length, 92);
+  assert.equal(row[0], '100'); // bus 2 nominal load
+  assert.deepEqual(row.slice(32, 40), ['32', '33', '34', '35', '36', String(PAD), String(PAD), '4']);
+  assert.equal(row[schema.columns.indexOf('R(t+1)')], '-1.5');
+  assert.equal(row[91], '5');
+  // six lines out of service do not fit five slots
+  assert.throws(() => schema.formatRow(transition(net, 4, [32, 33, 34, 35, 36], [3])), SchemaError);
+  // three faults do not fit two slots
+  assert.throws(() => schema.formatRow(transition(net, 4, [1, 2, 3, 33, 34], [1, 2, 3])), SchemaError);
+});
+
+test('full schema: columns per line, bus and generator from the data; rows as wide as the header', () => {
+  const net = loadCase(IEEE33);
+  const schema = chainSchema('full', net);
+  const nb = net.buses.length, nl = net.lines.length, ng = net.generators.length;
+  const stateCols = 1 + 2 * nl + 2 * nb + 2 * ng + nb;
+  assert.equal(schema.columns.length, 2 * stateCols + nl + 2 * 3 + 1 + 6 + 7);
+  assert.equal(new Set(schema.columns).size, schema.columns.length);
+  assert.equal(schema.formatRow(transition(net, 0, [32, 33, 34, 35, 36], [1, 2, 3])).split(',').length, schema.columns.length);
+});
+
+test('chain writer: complete rows only; append resumes after cutting a partial line; create refuses an existing file', () => {
+  const net = loadCase(IEEE33);
+  const schema = chainSchema('case33py', net);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chain-'));
+  const file = path.join(dir, 'c.csv');
+  const w = ChainWriter.open(file, schema);
+  w.append(transition(net, 0, [32, 33, 34, 35, 36]));
+  w.append(transition(net, 1, [32, 33, 34, 35, 36]));
+  w.close();
+  assert.deepEqual(readChainSteps(file, schema), [0, 1]);
+  assert.throws(() => ChainWriter.open(file, schema), /exists/);
+  // a crash in the middle of a row
+  fs.appendFileSync(file, '12,13,14');
+  assert.deepEqual(readChainSteps(file, schema), [0, 1]);
+  const w2 = ChainWriter.open(file, schema, { mode: 'append' });
+  assert.equal(w2.rows, 2);
+  w2.append(transition(net, 2, [32, 33, 34, 35, 36]));
+  // a row that does not fit is not written at all
+  assert.throws(() => w2.append(transition(net, 3, [32, 33, 34, 35, 36], [3])), SchemaError);
+  w2.close();
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  assert.equal(lines.length, 5); // header, 3 rows, trailing empty
+  assert.ok(lines.slice(1, 4).every((l) => l.split(',').length === 92));
+  assert.deepEqual(readChainSteps(file, schema), [0, 1, 2]);
+  // appending with another schema is refused
+  assert.throws(() => ChainWriter.open(file, chainSchema('full', net), { mode: 'append' }), /header of the full schema/);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('action files: the original example (A(t) columns, 0-based lines), config, open and full layouts', () => {
+  const net = loadCase(IEEE33);
+  const ex = readActionFile(EXAMPLE, net);
+  assert.equal(ex.layout, 'case33py');
+  assert.equal(ex.actions.length, 7);
+  assert.deepEqual(ex.actions[0], { open: [2, 5, 12, 26, 33], mtPKw: [750, 125, 375], mtQKvar: [50, 60, 29] });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'act-'));
+  const f = (name: string, text: string): string => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  assert.deepEqual(readActionFile(f('c.csv', 'config\n5\n7\n'), net), { layout: 'config', actions: [{ config: 5 }, { config: 7 }] });
+  assert.deepEqual(readActionFile(f('o.csv', 'open,Pmt_1,Pmt_2,Pmt_3,Qmt_1,Qmt_2,Qmt_3\n33 34 35 36 37,0,0,0,0,0,0\n'), net).actions[0], { open: [33, 34, 35, 36, 37], mtPKw: [0, 0, 0], mtQKvar: [0, 0, 0] });
+  const full = chainSchema('full', net).columns.filter((c) => c.startsWith('A(t)_'));
+  const cells = full.map((c) => (/open_L3[3-7]$/.test(c) ? '1' : c.includes('open') ? '0' : '10'));
+  assert.deepEqual(readActionFile(f('f.csv', full.join(',') + '\n' + cells.join(',') + '\n'), net).actions[0], { open: [33, 34, 35, 36, 37], mtPKw: [10, 10, 10], mtQKvar: [10, 10, 10] });
+  assert.throws(() => readActionFile(f('bad.csv', 'open_line_1,open_line_2\n3,99\n'), net), /row 2, column 2: expected a 0-based line index/);
+  assert.throws(() => readActionFile(f('none.csv', 'foo\n1\n'), net), /expected action columns/);
+  fs.rmSync(dir, { recursive: true });
+});

@@ -1,0 +1,239 @@
+/**
+ * MDP-chain schemas: the column names of a chain CSV and the formatting of one transition as a
+ * row. Two schemas:
+ *
+ *  - `case33py`: the original Case33Py layout (92 columns on the 33-bus case), in the original's
+ *    conventions: S = net load in kW at every non-substation bus rounded to integers (Pin), the open
+ *    lines and the faulted lines as 0-based line indices padded with -99, the step; A = MT P and Q
+ *    set-points and the open lines; R; S'. Sizes come from the network: Pin per non-substation bus,
+ *    one open-line slot per line open in a radial configuration (lines - buses + substations),
+ *    MT columns per MT, and `faultSlots` (2, as the original) faulted-line slots. A transition that
+ *    does not fit (more lines open or faulted than slots) is a SchemaError.
+ *  - `full`: everything, with the 1-based ids users see: per-line switch and fault flags, per-bus
+ *    load and voltage, per-generator output, the action as a 0/1 vector plus MT set-points, the
+ *    reward terms, losses, unserved load, switch operations, validity, termination, pf status.
+ */
+import { Network } from '../grid/network';
+import { ChainAction, ChainState, Transition } from './types';
+
+export type SchemaName = 'case33py' | 'full';
+export const SCHEMA_NAMES: readonly SchemaName[] = ['case33py', 'full'];
+
+/** The original's padding for empty line slots. */
+export const PAD = -99;
+
+export class SchemaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaError';
+  }
+}
+
+/** Sizes of the case33py layout, all from the network. */
+export interface Case33pyLayout {
+  /** 0-based indices of the non-substation buses, in bus order (one Pin column each) */
+  pinBuses: number[];
+  /** generator indices of the MTs, in generators.csv order */
+  mts: number[];
+  openSlots: number;
+  faultSlots: number;
+}
+
+export function case33pyLayout(net: Network, faultSlots = 2): Case33pyLayout {
+  const subs = new Set(net.substations);
+  const pinBuses = net.buses.map((_, i) => i).filter((i) => !subs.has(i));
+  const mts = net.generators.map((g, i) => (g.kind === 'MT' ? i : -1)).filter((i) => i >= 0);
+  const openSlots = net.lines.length - (net.buses.length - net.substations.length);
+  return { pinBuses, mts, openSlots: Math.max(0, openSlots), faultSlots };
+}
+
+export interface ChainSchema {
+  name: SchemaName;
+  columns: string[];
+  /** the header line (no newline) */
+  header: string;
+  /** index of the column holding S(t)'s step */
+  stepColumn: number;
+  /** one row (no newline); throws SchemaError when the transition does not fit the schema */
+  formatRow(tr: Transition): string;
+}
+
+export interface SchemaOptions {
+  /** case33py: faulted-line slots (default 2, as the original) */
+  faultSlots?: number;
+}
+
+export function chainSchema(name: SchemaName, net: Network, opts: SchemaOptions = {}): ChainSchema {
+  if (name === 'case33py') return case33pySchema(net, opts.faultSlots ?? 2);
+  if (name === 'full') return fullSchema(net);
+  throw new SchemaError(`unknown schema "${name}", expected one of ${SCHEMA_NAMES.join(', ')}`);
+}
+
+/** Shortest text of a number rounded to `digits` decimals ("-0" written as "0"). */
+export function fmt(v: number, digits = 6): string {
+  if (!Number.isFinite(v)) return v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  const r = Number(v.toFixed(digits));
+  return r === 0 ? '0' : String(r);
+}
+
+// ---------------------------------------------------------------- case33py
+
+/** Net load at each Pin bus (load minus generation in force), kW, unrounded. */
+export function netLoadKw(net: Network, s: ChainState, buses: number[], out = new Float64Array(buses.length)): Float64Array {
+  const gens = net.generators;
+  for (let k = 0; k < buses.length; k++) out[k] = s.loadPKw[buses[k]];
+  // generation at each bus, subtracted where the bus is listed
+  for (let g = 0; g < gens.length; g++) {
+    const pos = buses.indexOf(gens[g].bus);
+    if (pos >= 0) out[pos] -= s.genPKw[g];
+  }
+  return out;
+}
+
+/** 0-based indices of the flagged lines, ascending, padded with PAD to `slots`; SchemaError when too many. */
+export function paddedLines(flags: Uint8Array, slots: number, what: string, step: number): number[] {
+  const out: number[] = [];
+  for (let l = 0; l < flags.length; l++) if (flags[l]) out.push(l);
+  if (out.length > slots) {
+    throw new SchemaError(`step ${step}: ${out.length} ${what} lines, the case33py schema has ${slots} slots (use the full schema)`);
+  }
+  while (out.length < slots) out.push(PAD);
+  return out;
+}
+
+/** The original's state vector: Pin (rounded kW), open lines, faulted lines (0-based, padded), step. */
+export function case33pyStateValues(net: Network, layout: Case33pyLayout, s: ChainState): number[] {
+  const pin = netLoadKw(net, s, layout.pinBuses);
+  const vals: number[] = [];
+  for (let k = 0; k < pin.length; k++) vals.push(Math.round(pin[k]) || 0);
+  vals.push(...paddedLines(openOnly(s), layout.openSlots, 'open', s.step));
+  vals.push(...paddedLines(s.lineFaulted, layout.faultSlots, 'faulted', s.step));
+  vals.push(s.step);
+  return vals;
+}
+
+/**
+ * Lines open by their switch. A faulted line counts as open (the original listed faulted lines
+ * among the open ones: they are isolated by their switches).
+ */
+function openOnly(s: ChainState): Uint8Array {
+  const m = new Uint8Array(s.lineOpen.length);
+  for (let l = 0; l < m.length; l++) m[l] = s.lineOpen[l] || s.lineFaulted[l] ? 1 : 0;
+  return m;
+}
+
+export function case33pyActionValues(layout: Case33pyLayout, a: ChainAction, step: number): number[] {
+  const vals: number[] = [];
+  for (let k = 0; k < layout.mts.length; k++) vals.push(a.mtPKw[k]);
+  for (let k = 0; k < layout.mts.length; k++) vals.push(a.mtQKvar[k]);
+  vals.push(...paddedLines(a.lineOpen, layout.openSlots, 'open', step));
+  return vals;
+}
+
+export function case33pyColumns(layout: Case33pyLayout): string[] {
+  const state = (p: string): string[] => [
+    ...layout.pinBuses.map((_, k) => `${p}_Pin_${k + 1}`),
+    ...range(layout.openSlots).map((k) => `${p}_opened_line_${k + 1}`),
+    ...range(layout.faultSlots).map((k) => `${p}_failed_line_${k + 1}`),
+  ];
+  return [
+    ...state('S(t)'),
+    'current_time',
+    ...layout.mts.map((_, k) => `A(t)_Pmt_${k + 1}`),
+    ...layout.mts.map((_, k) => `A(t)_Qmt_${k + 1}`),
+    ...range(layout.openSlots).map((k) => `A(t)_open_line_${k + 1}`),
+    'R(t+1)',
+    ...state('S(t+1)'),
+    'next_time',
+  ];
+}
+
+function case33pySchema(net: Network, faultSlots: number): ChainSchema {
+  const layout = case33pyLayout(net, faultSlots);
+  const columns = case33pyColumns(layout);
+  return {
+    name: 'case33py',
+    columns,
+    header: columns.join(','),
+    stepColumn: columns.indexOf('current_time'),
+    formatRow(tr: Transition): string {
+      const cells: string[] = [];
+      for (const v of case33pyStateValues(net, layout, tr.s)) cells.push(String(v));
+      for (const v of case33pyActionValues(layout, tr.a, tr.s.step)) cells.push(fmt(v));
+      cells.push(fmt(tr.r.total));
+      for (const v of case33pyStateValues(net, layout, tr.s1)) cells.push(String(v));
+      return cells.join(',');
+    },
+  };
+}
+
+// ---------------------------------------------------------------- full
+
+const REWARD_TERMS = ['voltage', 'loss', 'blackout', 'mt', 'switching', 'invalid'] as const;
+
+function fullStateColumns(net: Network, p: string): string[] {
+  return [
+    `${p}_step`,
+    ...net.lines.map((l) => `${p}_open_L${l.id}`),
+    ...net.lines.map((l) => `${p}_faulted_L${l.id}`),
+    ...net.buses.map((b) => `${p}_pKw_B${b.id}`),
+    ...net.buses.map((b) => `${p}_qKvar_B${b.id}`),
+    ...net.generators.map((g) => `${p}_genPKw_G${g.id}`),
+    ...net.generators.map((g) => `${p}_genQKvar_G${g.id}`),
+    ...net.buses.map((b) => `${p}_vPu_B${b.id}`),
+  ];
+}
+
+function fullStateCells(s: ChainState, cells: string[]): void {
+  cells.push(String(s.step));
+  for (let l = 0; l < s.lineOpen.length; l++) cells.push(s.lineOpen[l] ? '1' : '0');
+  for (let l = 0; l < s.lineFaulted.length; l++) cells.push(s.lineFaulted[l] ? '1' : '0');
+  for (let b = 0; b < s.loadPKw.length; b++) cells.push(fmt(s.loadPKw[b], 4));
+  for (let b = 0; b < s.loadQKvar.length; b++) cells.push(fmt(s.loadQKvar[b], 4));
+  for (let g = 0; g < s.genPKw.length; g++) cells.push(fmt(s.genPKw[g], 4));
+  for (let g = 0; g < s.genQKvar.length; g++) cells.push(fmt(s.genQKvar[g], 4));
+  for (let b = 0; b < s.loadPKw.length; b++) cells.push(s.vPu ? fmt(s.vPu[b], 6) : '');
+}
+
+function fullSchema(net: Network): ChainSchema {
+  const mts = net.generators.filter((g) => g.kind === 'MT');
+  const columns = [
+    ...fullStateColumns(net, 'S(t)'),
+    ...net.lines.map((l) => `A(t)_open_L${l.id}`),
+    ...mts.map((g) => `A(t)_pMtKw_G${g.id}`),
+    ...mts.map((g) => `A(t)_qMtKvar_G${g.id}`),
+    'R(t+1)',
+    ...REWARD_TERMS.map((t) => `R_${t}`),
+    'lossKw',
+    'unservedKw',
+    'switchOps',
+    'valid',
+    'terminated',
+    'truncated',
+    'pfStatus',
+    ...fullStateColumns(net, 'S(t+1)'),
+  ];
+  return {
+    name: 'full',
+    columns,
+    header: columns.join(','),
+    stepColumn: 0,
+    formatRow(tr: Transition): string {
+      const cells: string[] = [];
+      fullStateCells(tr.s, cells);
+      for (let l = 0; l < tr.a.lineOpen.length; l++) cells.push(tr.a.lineOpen[l] ? '1' : '0');
+      for (let k = 0; k < tr.a.mtPKw.length; k++) cells.push(fmt(tr.a.mtPKw[k], 4));
+      for (let k = 0; k < tr.a.mtQKvar.length; k++) cells.push(fmt(tr.a.mtQKvar[k], 4));
+      cells.push(fmt(tr.r.total));
+      for (const t of REWARD_TERMS) cells.push(fmt(tr.r[t]));
+      cells.push(fmt(tr.lossKw, 4), fmt(tr.unservedKw, 4), String(tr.switchOps));
+      cells.push(tr.valid ? '1' : '0', tr.terminated ? '1' : '0', tr.truncated ? '1' : '0', tr.pfStatus);
+      fullStateCells(tr.s1, cells);
+      return cells.join(',');
+    },
+  };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
