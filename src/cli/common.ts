@@ -25,7 +25,6 @@ Exit codes:
 export async function runMain(tool: string, program: Command, argv: string[]): Promise<void> {
   quietOnClosedPipe();
   program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -50,10 +49,20 @@ function quietOnClosedPipe(): void {
   });
 }
 
+function fullName(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 /** Apply the shared settings to a command and its subcommands. */
 export function configure(cmd: Command): Command {
   cmd.exitOverride();
-  cmd.showHelpAfterError('(run with --help for usage)');
+  // commander's own errors (unknown option, missing value): one line, named by the tool
+  cmd.configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    outputError: (str, write) => write(`${fullName(cmd)}: ${str.trim().replace(/^error: /, '')} (see --help)\n`),
+  });
   return cmd;
 }
 

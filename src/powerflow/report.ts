@@ -116,7 +116,7 @@ export function buildReport(
   pf.substationQKvar.forEach((q) => (subQ += q));
   const rr: RewardTerms = {
     total: r(reward.total, 6), voltage: r(reward.voltage, 6), loss: r(reward.loss, 6), blackout: r(reward.blackout, 6),
-    mt: r(reward.mt, 6), switching: r(reward.switching, 6), voltageDeviationPu: r(reward.voltageDeviationPu, 6),
+    mt: r(reward.mt, 6), switching: r(reward.switching, 6), invalid: r(reward.invalid, 6), voltageDeviationPu: r(reward.voltageDeviationPu, 6),
   };
   return {
     case: net.name,
