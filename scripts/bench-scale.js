@@ -112,7 +112,26 @@ const result = {};
     }
     return +median(runs).toFixed(0);
   };
+  // the environment on the same feeder: reconfiguration steps keeping the normal topology
+  const { RestorationEnv } = require(path.join(root, 'dist/env/restoration-env'));
+  const { loadSeries } = require(path.join(root, 'dist/grid/series'));
+  const net1000 = loadCase(dir);
+  const env = new RestorationEnv({ net: net1000, series: loadSeries(net1000, dir), mode: 'reconfig', horizon: 23, faults: { kind: 'none' }, seed: 1 });
+  const openIds = normallyOpenLines(net1000).map((i) => net1000.lines[i].id);
+  const rates = [];
+  for (let r = 0; r < 5; r++) {
+    env.reset({ seed: r });
+    const t0 = process.hrtime.bigint();
+    let steps = 0;
+    while (steps < 400) {
+      const out = env.step({ open: openIds });
+      steps++;
+      if (out.terminated || out.truncated) env.reset({});
+    }
+    rates.push(steps / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
   result.feeder1000 = {
+    envStepsPerSecond: Math.round(median(rates)),
     powerflowRunMs: time('powerflow', ['run', '--data', dir, '--step', '18', '--json']),
     powerflowRunMeshedMs: time('powerflow', ['run', '--data', dir, '--open', 'none', '--json']),
     faultmakerK1Ms: time('faultmaker', ['enumerate', '--k', '1', '--data', dir, '--out-dir', path.join(tmp, 'fm')]),
@@ -129,6 +148,6 @@ else {
   console.log('power flow (radial, normally open ties) vs feeder size:');
   for (const r of result.powerflowScaling) console.log(`  ${String(r.buses).padStart(5)} buses  ${String(r.usPerSolve).padStart(9)} us/solve  ${String(r.nsPerBus).padStart(5)} ns/bus  ${r.iterations} iterations${r.converged ? '' : ' NOT CONVERGED'}`);
   const f = result.feeder1000;
-  console.log(`1000-bus feeder: powerflow run ${f.powerflowRunMs} ms, meshed (all closed) ${f.powerflowRunMeshedMs} ms, faultmaker enumerate --k 1 ${f.faultmakerK1Ms} ms (whole processes, median of 5)`);
+  console.log(`1000-bus feeder: powerflow run ${f.powerflowRunMs} ms, meshed (all closed) ${f.powerflowRunMeshedMs} ms, faultmaker enumerate --k 1 ${f.faultmakerK1Ms} ms (whole processes, median of 5); environment ${f.envStepsPerSecond} steps/s (library, reconfig mode)`);
 }
 process.exitCode = result.pass ? 0 : 1;
