@@ -39,13 +39,14 @@ const EXAMPLES = `
 Examples:
   $ powerflow run                                     # nominal load, tie lines 33-37 open
   $ powerflow run --open 7,9,14,32,37 --json          # another radial configuration, JSON on stdout
-  $ powerflow run --step 4000 --plot out/t4000.svg    # hour 4000 of the bundled series, drawn
+  $ powerflow run --step 4000 --plot out/t4000.svg    # step 4000 (0-based row) of the bundled series, drawn
   $ powerflow run --fault 6 --fault 26 --mt 22:300:100 --csv out/n2
         # lines 6 and 26 faulted, MT at bus 22 energizes an island at 300 kW / 100 kvar
   $ powerflow run --data data/ieee33-24h --step 12 --open none     # all lines closed (meshed)
 
-Steps count from 1 (row 1 of the series files is step 1). Lines and buses are numbered as in
-the data files. MTs are off unless given a set-point with --mt.`;
+Steps count from 0 (step 0 is the first row of the series files), as in the environment and
+mdpc. Lines and buses are numbered as in the data files. MTs are off unless given a set-point
+with --mt.`;
 
 export function registerRun(program: Command): void {
   program
@@ -53,7 +54,7 @@ export function registerRun(program: Command): void {
     .description('AC power flow of one switch topology and MT dispatch at one time step; reward terms; JSON, CSV and SVG outputs')
     .option('--data <dir>', 'case directory (buses.csv, lines.csv, generators.csv, series)', undefined)
     .option('--load <kind>', 'load to use: "nominal" (buses.csv); default unless --step is given')
-    .option('--step <T>', 'use time step T (1-based) of the case series: load, PV, WT, price and faults')
+    .option('--step <T>', 'use time step T (0-based row) of the case series: load, PV, WT, price and faults')
     .option('--open <lines>', 'open lines, comma separated, repeatable; "none" closes all (default: the normally open lines)', collect)
     .option('--fault <lines>', 'faulted lines, comma separated, repeatable (added to the step\'s own faults)', collect)
     .option('--mt <bus:pKw:qKvar>', 'MT set-point at a bus, repeatable; MTs without one are off', collect)
@@ -87,7 +88,7 @@ function parseMt(ctx: CaseContext, values: string[] | undefined, snap: Snapshot)
     const qKvar = parseFloatStrict(m[3], '--mt');
     if (pKw < g.pMinKw || pKw > g.pMaxKw) throw new UsageError(`MT at bus ${m[1]}: P ${pKw} kW outside its limits ${g.pMinKw}..${g.pMaxKw} kW`, '--mt');
     if (qKvar < g.qMinKvar || qKvar > g.qMaxKvar) throw new UsageError(`MT at bus ${m[1]}: Q ${qKvar} kvar outside its limits ${g.qMinKvar}..${g.qMaxKvar} kvar`, '--mt');
-    if (!snap.available[gen]) throw new UsageError(`MT at bus ${m[1]} is not available at step ${snap.step + 1} (mt.csv)`, '--mt');
+    if (!snap.available[gen]) throw new UsageError(`MT at bus ${m[1]} is not available at step ${snap.step} (mt.csv)`, '--mt');
     if (out.some((o) => o.gen === gen)) throw new UsageError(`MT at bus ${m[1]} given twice`, '--mt');
     out.push({ gen, pKw, qKvar });
   }
@@ -123,8 +124,8 @@ export function runCommand(opts: RunOptions): void {
   let snap: Snapshot;
   if (opts.step !== undefined) {
     if (!ctx.series) throw new UsageError(`the case in "${ctx.dir}" has no time series (load.csv)`, '--step');
-    const t = parseIntStrict(opts.step, '--step', 1, ctx.series.steps);
-    snap = snapshot(ctx.series, t - 1, undefined, { noiseSd, rng: new Rng(seed) });
+    const t = parseIntStrict(opts.step, '--step', 0, ctx.series.steps - 1);
+    snap = snapshot(ctx.series, t, undefined, { noiseSd, rng: new Rng(seed) });
   } else {
     snap = nominalSnapshot(net);
   }
@@ -139,7 +140,7 @@ export function runCommand(opts: RunOptions): void {
   const pf = new PowerFlow(net).solve(req, { method: opts.method as PfMethod });
   const reward = computeReward(net, pf, weights, { mtPricePerKwh: snap.mtPricePerKwh });
   const report = buildReport(net, pf, reward, {
-    step: opts.step !== undefined ? snap.step + 1 : null,
+    step: opts.step !== undefined ? snap.step : null,
     loadPKw: req.loadPKw, loadQKvar: req.loadQKvar, genOn: req.genOn,
   });
 
