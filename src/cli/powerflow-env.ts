@@ -54,7 +54,7 @@ function addEnvOptions(cmd: Command, withStart: boolean): Command {
   if (withStart) {
     cmd
       .option('--start <t>', 'first step of an episode (0-based row of the series) or "random"', '0')
-      .option('--horizon <n>', 'steps per episode', '24')
+      .option('--horizon <n>', 'steps per episode (default: 24, or fewer when the series is shorter)')
       .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values) or full', choice('--obs', ['case33py', 'full']), 'full')
       .option('--mask', 'put the action mask over the radial configurations in every info');
   }
@@ -80,7 +80,9 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
   if (noise < 0) throw new UsageError(`expected a standard deviation >= 0, found ${noise}`, '--noise');
   const seed = parseIntStrict(o.seed ?? '0', '--seed', 0, 2 ** 32 - 1);
   const steps = ctx.series.steps;
-  const horizon = o.horizon !== undefined ? parseIntStrict(o.horizon, '--horizon', 1, steps - 1) : undefined;
+  if (steps < 2) throw new UsageError(`the series in ${ctx.dir} has ${steps} step: an episode needs at least 2`, '--data');
+  // an action at step t is evaluated at t + 1: a series of S steps holds episodes of up to S - 1 steps
+  const horizon = o.horizon !== undefined ? parseIntStrict(o.horizon, '--horizon', 1, steps - 1) : Math.min(24, steps - 1);
   let start: number | 'random' | undefined;
   if (o.start !== undefined) {
     start = o.start === 'random' ? 'random' : parseIntStrict(o.start, '--start', 0, steps - 1 - (horizon ?? 1));

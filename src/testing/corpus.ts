@@ -40,6 +40,7 @@ const row = (k: number, f: (cells: string[]) => string[]) => (text: string): str
 
 const PF = ['run', '--data', '{data}', '--step', '1', '--csv', '{out}/r'];
 const FM = ['enumerate', '--k', '1', '--data', '{data}', '--out-dir', '{out}'];
+const REPLAY = ['replay', '--data', '{data}', '--start', '0', '--out', '{out}/r.csv', '--actions'];
 const SCENE = ['scene', '--steps', '10', '--p-n1', '0.1', '--seed', '1', '--out', '{out}/e.csv'];
 
 export const CORPUS: CorpusCase[] = [
@@ -94,6 +95,23 @@ export const CORPUS: CorpusCase[] = [
   { name: 'run --load unknown', tool: 'powerflow', args: ['run', '--data', '{data}', '--load', 'peak', '--csv', '{out}/r'], exit: 2, stderr: /option --load: expected "nominal", found "peak"/ },
   { name: 'run --plot not svg', tool: 'powerflow', args: [...PF, '--plot', '{out}/p.pdf'], exit: 2, stderr: /option --plot: expected a file name ending in \.svg/ },
   { name: 'run --data missing', tool: 'powerflow', args: ['run', '--data', '{data}/nope', '--csv', '{out}/r'], exit: 2, stderr: /option --data: data directory .*nope" does not exist/ },
+  // environment commands (replay, serve, actions) and their files
+  { name: 'replay: action file without MT columns for every MT', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv'], files: { 'a.csv': 'Pmt_1,Qmt_1\nx,1\n' }, exit: 2, stderr: /a\.csv, row 1: expected P and Q columns for all 3 MTs/ },
+  { name: 'replay: non-numeric configuration index', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv'], files: { 'a.csv': 'config\n12\nabc\n' }, exit: 2, stderr: /a\.csv, row 3, column 1: expected a configuration index, found "abc"/ },
+  { name: 'replay: empty action file', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv'], files: { 'a.csv': '' }, exit: 2, stderr: /a\.csv: .*empty/ },
+  { name: 'replay: action file missing', tool: 'powerflow', args: [...REPLAY, '{data}/none.csv'], exit: 2, stderr: /none\.csv: file not found/ },
+  { name: 'replay --start beyond the data', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv', '--start', '30'], files: { 'a.csv': 'config\n1\n' }, exit: 2, stderr: /option --start: expected an integer in 0\.\.23, found 30/ },
+  { name: 'replay --schema unknown', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv', '--schema', 'wide'], files: { 'a.csv': 'config\n1\n' }, exit: 2, stderr: /option --schema: expected one of case33py, full, found "wide"/ },
+  { name: 'replay --mode unknown', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv', '--mode', 'island'], files: { 'a.csv': 'config\n1\n' }, exit: 2, stderr: /option --mode: expected one of reconfig, restore, found "island"/ },
+  { name: 'replay --noise negative', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv', '--noise', '-1'], files: { 'a.csv': 'config\n1\n' }, exit: 2, stderr: /option --noise: expected a standard deviation >= 0, found -1/ },
+  { name: 'replay --faults missing file', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv', '--faults', '{data}/nope.csv'], files: { 'a.csv': 'config\n1\n' }, exit: 2, stderr: /nope\.csv: file not found/ },
+  { name: 'replay --weights bad JSON', tool: 'powerflow', args: [...REPLAY, '{data}/a.csv', '--weights', '{data}/w.json'], files: { 'a.csv': 'config\n1\n', 'w.json': '[1,2]' }, exit: 2, stderr: /w\.json: expected a JSON object of reward weights/ },
+  { name: 'replay --out not csv', tool: 'powerflow', args: ['replay', '--data', '{data}', '--start', '0', '--out', '{out}/r.txt', '--actions', '{data}/a.csv'], files: { 'a.csv': 'config\n1\n' }, exit: 2, stderr: /option --out: expected a file name ending in \.csv/ },
+  { name: 'serve --horizon 0', tool: 'powerflow', args: ['serve', '--data', '{data}', '--horizon', '0'], exit: 2, stderr: /option --horizon: expected an integer in 1\.\.23, found 0/ },
+  { name: 'serve --obs unknown', tool: 'powerflow', args: ['serve', '--data', '{data}', '--obs', 'wide'], exit: 2, stderr: /option --obs: expected one of case33py, full, found "wide"/ },
+  { name: 'serve --start not a step', tool: 'powerflow', args: ['serve', '--data', '{data}', '--start', 'x'], exit: 2, stderr: /option --start: expected an integer, found "x"/ },
+  { name: 'serve --termination unknown', tool: 'powerflow', args: ['serve', '--data', '{data}', '--termination', 'never'], exit: 2, stderr: /option --termination: / },
+  { name: 'actions --limit 0', tool: 'powerflow', args: ['actions', '--data', '{data}', '--limit', '0', '--out', '{out}/a'], exit: 2, stderr: /option --limit: expected an integer in 1\.\./ },
   // faultmaker options
   { name: 'enumerate --k 0', tool: 'faultmaker', args: [...FM, '--k', '0'], exit: 2, stderr: /option --k: expected an integer in 1\.\./ },
   { name: 'enumerate --exclude unknown', tool: 'faultmaker', args: [...FM, '--exclude', '38'], exit: 2, stderr: /option --exclude: unknown line 38/ },
