@@ -25,7 +25,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { loadHighs, SyncedMip, MipOutcome, MipStatus } from './highs';
 import {
   BranchModel, Formulation, VoltageRule, FormulationOptions, Mode, ObjectiveKind, Tightening, TIGHT,
-  applyStep, buildFormulation, cutRows, cutsAppended, seeding, CutRow,
+  applyStep, buildFormulation, pruneCuts, cutRows, cutsAppended, perspectiveRow, seeding, CutRow,
 } from './formulation';
 import type { Highs } from 'highs';
 
@@ -52,6 +52,14 @@ export interface ExpertOptions {
   polish: boolean;
   /** keep the HiGHS model (and its cuts) between steps; false rebuilds it every step */
   reuse: boolean;
+  /** false: re-create the HiGHS model from LP text for every solve (the naive calibration) */
+  persistent: boolean;
+  /** MIP gap of the first rounds, while cuts are still being added (<= gap: off) */
+  looseGap: number;
+  /** rounds of cuts on the LP relaxation before each step's first MILP (0 = off) */
+  rootCuts: number;
+  /** after each MILP round drop the cuts whose relative slack exceeds this (0 = keep all) */
+  pruneSlack: number;
   /** start each model with cuts at the AC flows of the meshed and the normal topology */
   seedCuts: boolean;
   /** write step_<T>.lp and step_<T>.log here; null = do not write */
@@ -74,6 +82,10 @@ export const DEFAULT_EXPERT: ExpertOptions = {
   maxRounds: 40,
   polish: true,
   reuse: true,
+  persistent: true,
+  looseGap: 0.02,
+  rootCuts: 10,
+  pruneSlack: 0.05,
   seedCuts: true,
   logDir: null,
 };
@@ -180,7 +192,8 @@ export class Expert {
       };
       const F = buildFormulation(this.net, fo);
       if (this.opts.seedCuts || this.opts.branch === 'lindistflow') addSeedCuts(F, this.pf, snap);
-      const mip = new SyncedMip(this.h, F.lp);
+      F.firstPrunable = F.lp.numRows;
+      const mip = new SyncedMip(this.h, F.lp, this.opts.persistent);
       m = { F, mip };
       this.models.set(mode, m);
     }
@@ -217,9 +230,27 @@ export class Expert {
     const mipMs: number[] = [];
     let converged = false;
     let failure: string | null = null;
+    // root cuts: on the LP relaxation, add cone and perspective cuts where they are violated
+    // (perspective at (p/sw, q/sw): the flow the line would carry were it fully closed)
+    let rootRounds = 0;
+    if (o.rootCuts > 0 && o.branch === 'soc') {
+      for (let k = 0; k < o.rootCuts && performance.now() < deadline; k++) {
+        const rr = mip.runRelaxation(settings());
+        solveMs += rr.timeMs;
+        rootRounds++;
+        if (!rr.hasSolution) break;
+        const c = violatedCuts(F, rr.x, 1e-4, true);
+        if (k === 0 || c.rows.length === 0) mip.note(`-- root LP ${k + 1}: bound ${rr.objective}, ${c.rows.length} cuts`);
+        if (c.rows.length === 0) break;
+        mip.addRows(c.rows);
+        cutsAppended(F);
+      }
+    }
+    // phase 1 at a loose gap while cuts are still being found; the final rounds at the requested gap
+    let loose = o.branch === 'soc' && o.looseGap > o.gap;
     while (rounds < o.maxRounds) {
       rounds++;
-      const r = mip.run(settings());
+      const r = mip.run({ ...settings(), relGap: loose ? o.looseGap : o.gap });
       solveMs += r.timeMs;
       mipMs.push(r.timeMs);
       mip.note(`-- round ${rounds}: ${r.highsStatus}, objective ${r.objective}, bound ${r.bound}, ${r.timeMs.toFixed(1)} ms`);
@@ -234,7 +265,16 @@ export class Expert {
       const cuts = violatedCuts(F, r.x, o.violationTol);
       maxViol = cuts.maxViol;
       mip.note(`   max relative cone violation ${maxViol.toExponential(3)}, ${cuts.rows.length} cuts`);
-      if (cuts.rows.length === 0) { converged = true; break; }
+      if (cuts.rows.length === 0) {
+        if (loose) {
+          // cones hold at the loose gap: re-solve at the requested gap from this (feasible) point
+          loose = false;
+          mip.setStart(r.x);
+          continue;
+        }
+        converged = true;
+        break;
+      }
       mip.addRows(cuts.rows);
       cutsAppended(F);
       if (r.status !== 'optimal' || performance.now() > deadline) break;
@@ -245,7 +285,7 @@ export class Expert {
         for (const j of ints) { const v = Math.round(r.x[j]); mip.setColBounds(j, v, v); }
         let good: Float64Array | null = null;
         for (let k = 0; k < 50 && performance.now() < deadline; k++) {
-          const lpr = mip.run(settings());
+          const lpr = mip.runRelaxation(settings());
           solveMs += lpr.timeMs;
           lpRounds++;
           if (!lpr.hasSolution) break;
@@ -260,6 +300,11 @@ export class Expert {
       }
     }
     const mode0 = mode;
+    // between steps, keep the model small: drop cuts slack at this step's solution (never within a step)
+    if (o.pruneSlack > 0 && last && last.hasSolution && converged) {
+      const n = pruneCuts(F, mip, [last.x], o.pruneSlack);
+      if (n) mip.note(`   pruned ${n} slack cuts for the next step (${F.lp.numRows} rows left)`);
+    }
     let status: StepStatus = last ? last.status : 'failed';
     if (!last && failure) status = failure.startsWith('Infeasible') || failure.startsWith('Primal infeasible') ? 'infeasible' : failure.startsWith('Time limit') ? 'time-limit' : 'failed';
     if (last && !converged && status === 'optimal') status = 'time-limit';
@@ -396,8 +441,11 @@ function idsOf(net: Network, open: Uint8Array): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** Cuts for every line whose cone is violated by more than tol (relative). */
-export function violatedCuts(F: Formulation, x: ArrayLike<number>, tol: number): { rows: CutRow[]; maxViol: number } {
+/**
+ * Cuts for every line whose cone is violated by more than tol (relative). With `fractional`
+ * (LP relaxation) the perspective cone l vhi^2 sw >= p^2 + q^2 is also separated, at (p, q) / sw.
+ */
+export function violatedCuts(F: Formulation, x: ArrayLike<number>, tol: number, fractional = false): { rows: CutRow[]; maxViol: number } {
   const L = F.L;
   const rows: CutRow[] = [];
   let maxViol = 0;
@@ -406,9 +454,16 @@ export function violatedCuts(F: Formulation, x: ArrayLike<number>, tol: number):
     const q = x[L.q[l]];
     const s2 = p * p + q * q;
     if (s2 < 1e-14) continue;
-    const v = F.opts.branch === 'soc' ? x[L.v[F.net.lines[l].from]] : 1;
+    const f = F.net.lines[l].from;
+    const v = F.opts.branch === 'soc' ? x[L.v[f]] : 1;
     const viol = (s2 - x[L.ell[l]] * v) / Math.max(s2, VIOLATION_FLOOR_PU2);
     if (viol > maxViol) maxViol = viol;
+    if (fractional && F.opts.tightening.perspective) {
+      const z = Math.max(x[L.sw[l]], 1e-6);
+      const vh2 = F.vHiStep[f] ** 2;
+      const pv = (s2 - x[L.ell[l]] * vh2 * z) / Math.max(s2, VIOLATION_FLOOR_PU2);
+      if (pv > tol) { rows.push(...perspectiveRow(F, l, p / z, q / z, vh2)); continue; }
+    }
     if (viol > tol) rows.push(...cutRows(F, l, p, q, v));
   }
   return { rows, maxViol };
@@ -448,9 +503,9 @@ function addSeedCuts(F: Formulation, pf: PowerFlow, snap: Snapshot): void {
     for (let i = 0; i < nb; i++) loadP += snap.loadPKw[i];
     const top = Math.max(loadP, 1) / net.baseKva;
     for (let l = 0; l < nl; l++) {
-      for (let rad = top; rad > top * 1e-3; rad /= 2) {
-        for (let k = 0; k < 16; k++) {
-          const th = (2 * Math.PI * k) / 16;
+      for (let rad = top; rad > top / 20; rad /= 2) {
+        for (let k = 0; k < 8; k++) {
+          const th = (2 * Math.PI * k) / 8;
           for (const c of cutRows(F, l, rad * Math.cos(th), rad * Math.sin(th), 1)) F.lp.addRow(...spread(c));
           cutsAppended(F);
         }

@@ -70,7 +70,7 @@ export interface FormulationOptions {
 /** Column / row indices of the generated model (-1 where absent). */
 export interface Layout {
   sw: Int32Array; p: Int32Array; q: Int32Array; ell: Int32Array; flow: Int32Array; dirF: Int32Array; dirB: Int32Array;
-  v: Int32Array; vLo: Int32Array; vHi: Int32Array; en: Int32Array; pk: Int32Array; psub: Int32Array; qsub: Int32Array; root: Int32Array;
+  v: Int32Array; pimp: Int32Array; vLo: Int32Array; vHi: Int32Array; en: Int32Array; pk: Int32Array; psub: Int32Array; qsub: Int32Array; root: Int32Array;
   pg: Int32Array; qg: Int32Array; on: Int32Array; gf: Int32Array; gfFlow: Int32Array;
   balP: Int32Array; balQ: Int32Array;
   /** rows p - MP sw <= 0, -p - MP sw <= 0, q..., l - Ml sw <= 0 (per line) */
@@ -92,6 +92,8 @@ export interface Formulation {
   cutCount: number;
   /** perspective cut rows (their sw coefficient is the step's vhi^2) */
   persp: { row: number; l: number }[];
+  /** rows before this index (the structure and the seed cuts) are never pruned */
+  firstPrunable: number;
   /** add perspective cuts in every round too (not only to the seed cuts) */
   perspAll: boolean;
   /** per bus: the step's upper voltage bound (pu) */
@@ -138,7 +140,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   const soc = opts.branch === 'soc';
   const L: Layout = {
     sw: I32(nl), p: I32(nl), q: I32(nl), ell: I32(nl), flow: I32(nl), dirF: I32(nl), dirB: I32(nl),
-    v: I32(nb), vLo: I32(nb), vHi: I32(nb), en: I32(nb), pk: I32(nb), psub: I32(nb), qsub: I32(nb), root: I32(nb),
+    v: I32(nb), pimp: I32(nb), vLo: I32(nb), vHi: I32(nb), en: I32(nb), pk: I32(nb), psub: I32(nb), qsub: I32(nb), root: I32(nb),
     pg: I32(ng), qg: I32(ng), on: I32(ng), gf: I32(ng), gfFlow: I32(ng),
     balP: I32(nb), balQ: I32(nb), mPpos: I32(nl), mPneg: I32(nl), mQpos: I32(nl), mQneg: I32(nl), mL: I32(nl),
     renP: I32(ng), renQ: I32(ng), vdHi: I32(nl), vdLo: I32(nl),
@@ -163,6 +165,9 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
     if (!isSub[i]) L.pk[i] = lp.addCol(`pk_${id}`, 0, 1, 0, opts.pickup === 'binary' ? 'integer' : 'continuous');
     if (isSub[i]) {
       L.psub[i] = lp.addCol(`psub_${id}`, -Infinity, Infinity);
+      // energy bought from the grid: export is allowed but earns nothing
+      L.pimp[i] = lp.addCol(`pimp_${id}`, 0, Infinity);
+      lp.addRow(`pimp_${id}`, [L.pimp[i], L.psub[i]], [1, -1], 0, Infinity);
       L.qsub[i] = lp.addCol(`qsub_${id}`, -Infinity, Infinity);
       L.root[i] = lp.addCol(`root_${id}`, 0, N);
     }
@@ -360,7 +365,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   });
   const vHiStep = new Float64Array(nb);
   net.buses.forEach((b, i) => { vHiStep[i] = vBand(b, opts.voltage)[1]; });
-  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, perspAll: process.env.CASE33_PERSP_ALL === '1' };
+  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity, perspAll: process.env.CASE33_PERSP_ALL === '1' };
 }
 
 function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
@@ -613,7 +618,7 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
     }
   });
   for (const sb of net.substations) {
-    ed.setColCost(L.psub[sb], opts.objective === 'cost' ? s.gridPricePerKwh * base * h : 0);
+    ed.setColCost(L.pimp[sb], opts.objective === 'cost' ? s.gridPricePerKwh * base * h : 0);
   }
   for (let l = 0; l < nl; l++) {
     ed.setColCost(L.ell[l], w.lossPricePerKwh * L.rPu[l] * base * h);
@@ -662,6 +667,36 @@ export function cutRows(F: Formulation, l: number, p0: number, q0: number, v0: n
 
 /** formulations whose seed cuts are being generated (perspective cuts are always added to seeds) */
 export const seeding = new WeakSet<Formulation>();
+
+/** The perspective cut alone, at (p0, q0) taken as the flow of the fully closed line (v0 = vhi^2). */
+export function perspectiveRow(F: Formulation, l: number, p0: number, q0: number, vh2: number): CutRow[] {
+  const L = F.L;
+  const a = p0 / vh2;
+  const b = q0 / vh2;
+  const c = a * a + b * b;
+  F.persp.push({ row: F.lp.numRows + (pendingCuts.get(F) ?? 0), l });
+  pendingCuts.set(F, (pendingCuts.get(F) ?? 0) + 1);
+  return [{ name: `cut_${++F.cutCount}`, idx: [L.ell[l], L.p[l], L.q[l], L.sw[l]], val: [1 / c, (-2 * a) / c, (-2 * b) / c, vh2], lo: 0, hi: Infinity }];
+}
+
+/**
+ * Drop cut rows that are slack (relative slack > keepSlack) at every given point; seed cuts
+ * (cut rows created before the first step) are kept. Returns the number dropped.
+ */
+export function pruneCuts(F: Formulation, ed: ModelEditor & { deleteRows(rows: number[]): Int32Array }, points: ArrayLike<number>[], keepSlack: number): number {
+  const lp = F.lp;
+  const drop: number[] = [];
+  for (let r = F.firstPrunable; r < lp.numRows; r++) {
+    if (!lp.rowName[r].startsWith('cut_')) continue;
+    let minSlack = Infinity;
+    for (const x of points) minSlack = Math.min(minSlack, lp.rowActivity(r, x) - lp.rowLower[r]);
+    if (minSlack > keepSlack) drop.push(r);
+  }
+  if (!drop.length) return 0;
+  const map = ed.deleteRows(drop);
+  F.persp = F.persp.filter((p) => map[p.row] >= 0).map((p) => ({ row: map[p.row], l: p.l }));
+  return drop.length;
+}
 
 /** rows handed out by cutRows but not yet appended to the model */
 const pendingCuts = new WeakMap<Formulation, number>();

@@ -106,13 +106,16 @@ function outcome(h: Highs, m: Model, code: number, t0: number, numCols: number):
 export class SyncedMip {
   readonly lp: LinearModel;
   private readonly h: Highs;
-  private readonly m: Model;
+  private m: Model;
+  private readonly persistent: boolean;
+  private pendingStart: Float64Array | null = null;
   /** text of every HiGHS log line since the last takeLog() */
   private log: string[] = [];
 
-  constructor(h: Highs, lp: LinearModel) {
+  constructor(h: Highs, lp: LinearModel, persistent = true) {
     this.h = h;
     this.lp = lp;
+    this.persistent = persistent;
     const nnz = lp.rowIdx.length;
     this.m = h.createModel({
       numCols: lp.numCols,
@@ -134,26 +137,26 @@ export class SyncedMip {
     if (this.lp.colLower[j] === lo && this.lp.colUpper[j] === hi) return;
     this.lp.colLower[j] = lo;
     this.lp.colUpper[j] = hi;
-    this.m.changeColBounds(j, inf(this.h)(lo), inf(this.h)(hi));
+    if (this.persistent) this.m.changeColBounds(j, inf(this.h)(lo), inf(this.h)(hi));
   }
 
   setColCost(j: number, c: number): void {
     if (this.lp.colCost[j] === c) return;
     this.lp.colCost[j] = c;
-    this.m.changeColCost(j, c);
+    if (this.persistent) this.m.changeColCost(j, c);
   }
 
   setOffset(c: number): void {
     if (this.lp.objOffset === c) return;
     this.lp.objOffset = c;
-    this.m.changeObjectiveOffset(c);
+    if (this.persistent) this.m.changeObjectiveOffset(c);
   }
 
   setRowBounds(r: number, lo: number, hi: number): void {
     if (this.lp.rowLower[r] === lo && this.lp.rowUpper[r] === hi) return;
     this.lp.rowLower[r] = lo;
     this.lp.rowUpper[r] = hi;
-    this.m.changeRowBounds(r, inf(this.h)(lo), inf(this.h)(hi));
+    if (this.persistent) this.m.changeRowBounds(r, inf(this.h)(lo), inf(this.h)(hi));
   }
 
   /** Change an existing non-zero of the mirror (the coefficient must exist in the row). */
@@ -163,7 +166,7 @@ export class SyncedMip {
       if (lp.rowIdx[k] === j) {
         if (lp.rowVal[k] === v) return;
         lp.rowVal[k] = v;
-        this.m.changeCoefficient(r, j, v);
+        if (this.persistent) this.m.changeCoefficient(r, j, v);
         return;
       }
     }
@@ -173,6 +176,10 @@ export class SyncedMip {
   /** Append rows (cuts) to both. */
   addRows(rows: { name: string; idx: number[]; val: number[]; lo: number; hi: number }[]): void {
     if (!rows.length) return;
+    if (!this.persistent) {
+      for (const r of rows) this.lp.addRow(r.name, r.idx, r.val, r.lo, r.hi);
+      return;
+    }
     const starts: number[] = [0];
     const indices: number[] = [];
     const values: number[] = [];
@@ -194,12 +201,20 @@ export class SyncedMip {
     rows.forEach((r, k) => this.m.passRowName(first + k, r.name));
   }
 
+  /** Delete rows from both (ascending indices); returns old -> new index. */
+  deleteRows(rows: number[]): Int32Array {
+    if (rows.length && this.persistent) this.m.deleteRows({ kind: 'set', indices: rows });
+    return this.lp.deleteRows(rows);
+  }
+
   /** Offer a MIP start (full column vector). */
   setStart(x: ArrayLike<number>): void {
+    if (!this.persistent) { this.pendingStart = Float64Array.from(x as ArrayLike<number>); return; }
     this.m.setSolution({ colValue: Float64Array.from(x as ArrayLike<number>) });
   }
 
   run(settings: MipSettings): MipOutcome {
+    if (!this.persistent) return this.runFromText(settings);
     applySettings(this.m, settings);
     const t0 = performance.now();
     const logs = this.log;
@@ -213,6 +228,45 @@ export class SyncedMip {
       return { status: 'failed', highsStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN, x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0 };
     }
     return outcome(this.h, this.m, code, t0, this.lp.numCols);
+  }
+
+  /** Solve the LP relaxation (integrality dropped for this solve only). */
+  runRelaxation(settings: MipSettings): MipOutcome {
+    if (!this.persistent) return this.runFromText(settings, true);
+    const ints: number[] = [];
+    this.lp.colInt.forEach((b, j) => { if (b) ints.push(j); });
+    this.m.changeColsIntegrality({ kind: "set", indices: ints }, new Int32Array(ints.length));
+    try {
+      return this.run(settings);
+    } finally {
+      this.m.changeColsIntegrality({ kind: "set", indices: ints }, new Int32Array(ints.length).fill(1));
+    }
+  }
+
+  /** The naive way: write the LP text, let HiGHS parse it into a fresh model, solve, map back by name. */
+  private runFromText(settings: MipSettings, relax = false): MipOutcome {
+    const t0 = performance.now();
+    this.m.dispose();
+    this.m = this.h.createModel({ format: 'lp', data: this.lp.toLpText() });
+    if (relax) this.m.clearIntegrality();
+    const n = this.m.getDimensions().numCols;
+    const pos = new Map<string, number>();
+    this.lp.colName.forEach((nm, j) => pos.set(nm, j));
+    const map = new Int32Array(n);
+    for (let k = 0; k < n; k++) map[k] = pos.get(this.m.getColName(k)) ?? -1;
+    if (this.pendingStart) {
+      const st = new Float64Array(n);
+      for (let k = 0; k < n; k++) st[k] = map[k] >= 0 ? this.pendingStart[map[k]] : 1;
+      this.m.setSolution({ colValue: st });
+      this.pendingStart = null;
+    }
+    applySettings(this.m, settings);
+    const logs = this.log;
+    const r = this.m.run({ [this.h.constants.callbackType.logging]: (e: { message: string }) => { logs.push(e.message); } } as never);
+    const o = outcome(this.h, this.m, r.modelStatus, t0, n);
+    const x = new Float64Array(this.lp.numCols);
+    for (let k = 0; k < n; k++) if (map[k] >= 0) x[map[k]] = o.x[k];
+    return { ...o, x, timeMs: performance.now() - t0 };
   }
 
   note(text: string): void {

@@ -66,6 +66,39 @@ export class LinearModel {
     return this.rowName.length - 1;
   }
 
+  /** Delete rows (ascending indices); returns old -> new row index (-1 = deleted). */
+  deleteRows(rows: number[]): Int32Array {
+    const del = new Uint8Array(this.numRows);
+    for (const r of rows) del[r] = 1;
+    const map = new Int32Array(this.numRows).fill(-1);
+    const name: string[] = [];
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const start: number[] = [0];
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (let r = 0; r < this.numRows; r++) {
+      if (del[r]) { this.names.delete(this.rowName[r]); continue; }
+      map[r] = name.length;
+      name.push(this.rowName[r]);
+      lo.push(this.rowLower[r]);
+      hi.push(this.rowUpper[r]);
+      for (let k = this.rowStart[r]; k < this.rowStart[r + 1]; k++) { idx.push(this.rowIdx[k]); val.push(this.rowVal[k]); }
+      start.push(idx.length);
+    }
+    const put = <T>(a: T[], b: T[]): void => { a.length = 0; for (const x of b) a.push(x); };
+    put(this.rowName, name); put(this.rowLower, lo); put(this.rowUpper, hi);
+    put(this.rowStart, start); put(this.rowIdx, idx); put(this.rowVal, val);
+    return map;
+  }
+
+  /** Row activity at a point. */
+  rowActivity(r: number, x: ArrayLike<number>): number {
+    let s = 0;
+    for (let k = this.rowStart[r]; k < this.rowStart[r + 1]; k++) s += this.rowVal[k] * x[this.rowIdx[k]];
+    return s;
+  }
+
   /** Value of the objective at a point (the offset included). */
   objectiveAt(x: ArrayLike<number>): number {
     let s = this.objOffset;
