@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'mdpc.js');
+
+function run(args: string[], cwd: string): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('mdpc solve: bad input gives one line, exit 2, nothing written', () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mdpc-cli-'));
+  try {
+    for (const args of [
+      ['solve', '--mode', 'island'],
+      ['solve', '--objective', 'speed'],
+      ['solve', '--time-limit', '0'],
+      ['solve', '--time-limit', '-3'],
+      ['solve', '--gap', '2'],
+      ['solve', '--step', '99999999'],
+      ['solve', '--fault', '99'],
+      ['solve', '--load', 'peak'],
+      ['solve', '--data', path.join(cwd, 'nowhere')],
+      ['solve', '--run', '../escape'],
+    ]) {
+      const r = run(args, cwd);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.err.trim().split('\n').length, 1, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.out, '');
+      assert.deepEqual(fs.readdirSync(cwd), [], `${args.join(' ')} wrote something`);
+    }
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('mdpc solve --json (LinDistFlow, approximate) prints the action and its AC evaluation and writes step files', () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mdpc-cli-'));
+  try {
+    const r = run(['solve', '--load', 'nominal', '--objective', 'loss', '--mt', 'off', '--branch', 'lindistflow', '--json', '--run', 'cli-test', '--time-limit', '120'], cwd);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.approximate, true);
+    assert.equal(j.openLines.length, 5);
+    assert.ok(j.ac.lossKw > 100 && j.ac.lossKw < 210, String(j.ac.lossKw));
+    assert.ok(typeof j.ac.reward.total === 'number');
+    assert.ok(fs.existsSync(path.join(cwd, 'log', 'cli-test', 'step_nominal.lp')));
+    assert.ok(fs.existsSync(path.join(cwd, 'log', 'cli-test', 'step_nominal.log')));
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,707 @@
+/**
+ * The reconfiguration / restoration problem, written once against the LinearModel builder and
+ * generated from the graph (nothing sized to a particular feeder).
+ *
+ * Per unit inside (baseKva of the case); kW/kvar outside. For each line l (from f to t):
+ *   sw_l   binary, 1 = line conducts (faulted lines fixed to 0)
+ *   p_l,q_l  flow at the `from` end (either sign), l_l >= 0 squared current magnitude
+ *   DistFlow:  v_t = v_f - 2 (r p + x q) + (r^2 + x^2) l     relaxed by M^V (1 - sw) when open
+ *              bus balance with the loss r l, x l charged at the receiving side
+ *              |p| <= M^P sw, |q| <= M^Q sw, l <= M^l sw  (big-M from the data: load, generation, ampacity)
+ *   cone:      l v_f >= p^2 + q^2, kept by tangent cuts added in the outer-approximation loop
+ *              (branch 'soc'); 'lindistflow' (approximate) drops l from voltage and balance and
+ *              prices losses by fixed tangent planes of l >= p^2 + q^2 at v = 1.
+ * Radiality as a forest rooted at a virtual root (Lei et al. 2020): a single-commodity flow
+ * from the root to the substations and to grid-forming MTs (gf_g) delivers one unit to every
+ * energized bus (en_i) over conducting lines, and  sum sw = sum en - #substations - sum gf.
+ * Every energized component then holds exactly one source and is a tree. Optional tightening:
+ * direction binaries (each energized non-root bus has one parent), fundamental-loop cuts, and
+ * lines that cannot open (bridges of the energized graph) fixed closed.
+ * Loads: pk_i in {0,1} (or [0,1] with the fractional option), pk_i <= en_i.
+ * MT: on_g binary, Pmin on <= pg <= Pmax on, Q likewise; gf_g <= on_g holds the voltage at 1 pu.
+ * PV/WT: as given at an energized bus (curtailable option: up to the available output).
+ */
+import { Network } from '../grid/network';
+import { Snapshot } from '../grid/series';
+import { RewardWeights } from '../env/reward';
+import { adjacency, fundamentalLoops } from '../topology/graph';
+import { LinearModel } from './lp-model';
+
+export type Mode = 'reconfig' | 'restore';
+export type ObjectiveKind = 'cost' | 'loss';
+export type BranchModel = 'soc' | 'lindistflow';
+
+export interface Tightening {
+  /** big-M per line from the data ('data') or one loose constant for all lines ('naive') */
+  bigM: 'data' | 'naive';
+  /** direction binaries: each energized non-root bus has exactly one parent */
+  parent: boolean;
+  /** sum of switches around each fundamental loop <= its length - 1 */
+  loopCuts: boolean;
+  /** fix closed the lines that cannot open (bridges of the reachable graph, reconfiguration) */
+  fixBridges: boolean;
+  /** add the perspective cut (y = vhi^2 sw) beside every cone cut ('all') or only the seed cuts */
+  perspective: boolean;
+  /** reconfiguration: at most one open line per chain of lines through degree-2 buses */
+  chains: boolean;
+}
+
+export const TIGHT: Tightening = { bigM: 'data', parent: false, loopCuts: true, fixBridges: true, perspective: true, chains: true };
+export const NAIVE: Tightening = { bigM: 'naive', parent: false, loopCuts: false, fixBridges: false, perspective: false, chains: false };
+
+/** Voltage: 'hard' = the buses' [vMinPu, vMaxPu] as constraints; 'soft' = the reward's penalty
+ * outside [vLowPu, vHighPu] (objective 'cost' only), within the safety band SOFT_BAND_PU. */
+export type VoltageRule = 'hard' | 'soft';
+export const SOFT_BAND_PU: [number, number] = [0.8, 1.2];
+
+export interface FormulationOptions {
+  mode: Mode;
+  voltage: VoltageRule;
+  objective: ObjectiveKind;
+  branch: BranchModel;
+  pickup: 'binary' | 'fractional';
+  curtailable: boolean;
+  /** 'off': every MT stays off (topology-only decisions) */
+  mt: 'on' | 'off';
+  tightening: Tightening;
+  weights: RewardWeights;
+}
+
+/** Column / row indices of the generated model (-1 where absent). */
+export interface Layout {
+  sw: Int32Array; p: Int32Array; q: Int32Array; ell: Int32Array; flow: Int32Array; dirF: Int32Array; dirB: Int32Array;
+  v: Int32Array; pimp: Int32Array; vLo: Int32Array; vHi: Int32Array; en: Int32Array; pk: Int32Array; psub: Int32Array; qsub: Int32Array; root: Int32Array;
+  pg: Int32Array; qg: Int32Array; on: Int32Array; gf: Int32Array; gfFlow: Int32Array;
+  balP: Int32Array; balQ: Int32Array;
+  /** rows p - MP sw <= 0, -p - MP sw <= 0, q..., l - Ml sw <= 0 (per line) */
+  mPpos: Int32Array; mPneg: Int32Array; mQpos: Int32Array; mQneg: Int32Array; mL: Int32Array;
+  /** PV/WT: pg - A en (= or <=) 0, qg - B en = 0 */
+  renP: Int32Array; renQ: Int32Array;
+  /** voltage-difference rows per line (sw coefficient +-MV, bound MV set per step) */
+  vdHi: Int32Array; vdLo: Int32Array;
+  /** constants per line */
+  rPu: Float64Array; xPu: Float64Array; iMaxPu2: Float64Array;
+}
+
+export interface Formulation {
+  net: Network;
+  opts: FormulationOptions;
+  lp: LinearModel;
+  L: Layout;
+  /** number of cut rows added so far (names cut_<k>) */
+  cutCount: number;
+  /** perspective cut rows (their sw coefficient is the step's vhi^2) */
+  persp: { row: number; l: number }[];
+  /** rows before this index (the structure and the seed cuts) are never pruned */
+  firstPrunable: number;
+  /** add perspective cuts in every round too (not only to the seed cuts) */
+  perspAll: boolean;
+  /** per bus: the step's upper voltage bound (pu) */
+  vHiStep: Float64Array;
+}
+
+/** Something that can edit a model: a SyncedMip, or a plain LinearModel in tests. */
+export interface ModelEditor {
+  readonly lp: LinearModel;
+  setColBounds(j: number, lo: number, hi: number): void;
+  setColCost(j: number, c: number): void;
+  setRowBounds(r: number, lo: number, hi: number): void;
+  setCoef(r: number, j: number, v: number): void;
+  setOffset(c: number): void;
+}
+
+export function plainEditor(lp: LinearModel): ModelEditor {
+  return {
+    lp,
+    setColBounds(j, lo, hi) { lp.colLower[j] = lo; lp.colUpper[j] = hi; },
+    setColCost(j, c) { lp.colCost[j] = c; },
+    setRowBounds(r, lo, hi) { lp.rowLower[r] = lo; lp.rowUpper[r] = hi; },
+    setCoef(r, j, v) {
+      for (let k = lp.rowStart[r]; k < lp.rowStart[r + 1]; k++) if (lp.rowIdx[k] === j) { lp.rowVal[k] = v; return; }
+      throw new Error('no such entry');
+    },
+    setOffset(c) { lp.objOffset = c; },
+  };
+}
+
+const I32 = (n: number): Int32Array => new Int32Array(n).fill(-1);
+
+/** Loose constants of the 'naive' big-M variant (per unit). */
+const NAIVE_M = { p: 100, l: 1e4, v: 10 };
+
+/** Build the model structure (independent of the step's data; `applyStep` sets those). */
+export function buildFormulation(net: Network, opts: FormulationOptions): Formulation {
+  const lp = new LinearModel();
+  const nb = net.buses.length;
+  const nl = net.lines.length;
+  const ng = net.generators.length;
+  const N = nb; // commodity capacity
+  const restore = opts.mode === 'restore';
+  const soc = opts.branch === 'soc';
+  const L: Layout = {
+    sw: I32(nl), p: I32(nl), q: I32(nl), ell: I32(nl), flow: I32(nl), dirF: I32(nl), dirB: I32(nl),
+    v: I32(nb), pimp: I32(nb), vLo: I32(nb), vHi: I32(nb), en: I32(nb), pk: I32(nb), psub: I32(nb), qsub: I32(nb), root: I32(nb),
+    pg: I32(ng), qg: I32(ng), on: I32(ng), gf: I32(ng), gfFlow: I32(ng),
+    balP: I32(nb), balQ: I32(nb), mPpos: I32(nl), mPneg: I32(nl), mQpos: I32(nl), mQneg: I32(nl), mL: I32(nl),
+    renP: I32(ng), renQ: I32(ng), vdHi: I32(nl), vdLo: I32(nl),
+    rPu: new Float64Array(nl), xPu: new Float64Array(nl), iMaxPu2: new Float64Array(nl),
+  };
+  const isSub = new Uint8Array(nb);
+  for (const s of net.substations) isSub[s] = 1;
+
+  // ---- columns
+  net.buses.forEach((b, i) => {
+    const id = b.id;
+    const [vlo, vhi] = vBand(b, opts.voltage);
+    if (isSub[i]) L.v[i] = lp.addCol(`v_${id}`, 1, 1);
+    else L.v[i] = lp.addCol(`v_${id}`, vlo * vlo, vhi * vhi);
+    if (!isSub[i] && opts.voltage === 'soft' && opts.objective === 'cost') {
+      // deviation below / above the reward's band, in |V| (linearized around the band edges)
+      const w = opts.weights;
+      L.vLo[i] = lp.addCol(`vlo_${id}`, 0, Infinity, w.voltageWeight);
+      L.vHi[i] = lp.addCol(`vhi_${id}`, 0, Infinity, w.voltageWeight);
+    }
+    L.en[i] = lp.addCol(`up_${id}`, isSub[i] ? 1 : 0, 1, 0, 'integer');
+    if (!isSub[i]) L.pk[i] = lp.addCol(`pk_${id}`, 0, 1, 0, opts.pickup === 'binary' ? 'integer' : 'continuous');
+    if (isSub[i]) {
+      L.psub[i] = lp.addCol(`psub_${id}`, -Infinity, Infinity);
+      // energy bought from the grid: export is allowed but earns nothing
+      L.pimp[i] = lp.addCol(`pimp_${id}`, 0, Infinity);
+      lp.addRow(`pimp_${id}`, [L.pimp[i], L.psub[i]], [1, -1], 0, Infinity);
+      L.qsub[i] = lp.addCol(`qsub_${id}`, -Infinity, Infinity);
+      L.root[i] = lp.addCol(`root_${id}`, 0, N);
+    }
+  });
+  net.lines.forEach((ln, l) => {
+    const id = ln.id;
+    const kv = net.buses[ln.from].baseKv;
+    const zb = (kv * kv * 1000) / net.baseKva;
+    L.rPu[l] = ln.rOhm / zb;
+    L.xPu[l] = ln.xOhm / zb;
+    const iBaseA = net.baseKva / (Math.sqrt(3) * kv);
+    const iMax = ln.ampacityA > 0 ? ln.ampacityA / iBaseA : Infinity;
+    L.iMaxPu2[l] = iMax * iMax;
+    L.sw[l] = lp.addCol(`sw_${id}`, 0, 1, 0, 'integer');
+    L.p[l] = lp.addCol(`p_${id}`, -Infinity, Infinity);
+    L.q[l] = lp.addCol(`q_${id}`, -Infinity, Infinity);
+    L.ell[l] = lp.addCol(`l_${id}`, 0, Number.isFinite(L.iMaxPu2[l]) ? L.iMaxPu2[l] : Infinity);
+    L.flow[l] = lp.addCol(`f_${id}`, -N, N);
+    if (opts.tightening.parent) {
+      L.dirF[l] = lp.addCol(`df_${id}`, 0, 1, 0, 'integer');
+      L.dirB[l] = lp.addCol(`db_${id}`, 0, 1, 0, 'integer');
+    }
+  });
+  net.generators.forEach((g, k) => {
+    const id = g.id;
+    if (g.kind === 'MT') {
+      L.pg[k] = lp.addCol(`pg_${id}`, 0, g.pMaxKw / net.baseKva);
+      L.qg[k] = lp.addCol(`qg_${id}`, Math.min(0, g.qMinKvar / net.baseKva), g.qMaxKvar / net.baseKva);
+      L.on[k] = lp.addCol(`on_${id}`, 0, 1, 0, 'integer');
+      if (restore && g.gridForming) {
+        L.gf[k] = lp.addCol(`gf_${id}`, 0, 1, 0, 'integer');
+        L.gfFlow[k] = lp.addCol(`fg_${id}`, 0, N);
+      }
+    } else {
+      L.pg[k] = lp.addCol(`pg_${id}`, 0, Infinity);
+      L.qg[k] = lp.addCol(`qg_${id}`, -Infinity, Infinity);
+    }
+  });
+
+  // ---- rows
+  const adj = adjacency(net);
+  net.buses.forEach((b, i) => {
+    const id = b.id;
+    const pi: number[] = [];
+    const pv: number[] = [];
+    const qi: number[] = [];
+    const qv: number[] = [];
+    const fi: number[] = [];
+    const fv: number[] = [];
+    for (let k = adj.start[i]; k < adj.start[i + 1]; k++) {
+      const l = adj.line[k];
+      const ln = net.lines[l];
+      if (ln.to === i) {
+        pi.push(L.p[l]); pv.push(1);
+        qi.push(L.q[l]); qv.push(1);
+        if (soc) { pi.push(L.ell[l]); pv.push(-L.rPu[l]); qi.push(L.ell[l]); qv.push(-L.xPu[l]); }
+        fi.push(L.flow[l]); fv.push(1);
+      } else {
+        pi.push(L.p[l]); pv.push(-1);
+        qi.push(L.q[l]); qv.push(-1);
+        fi.push(L.flow[l]); fv.push(-1);
+      }
+    }
+    net.generators.forEach((g, k) => {
+      if (g.bus !== i) return;
+      pi.push(L.pg[k]); pv.push(1);
+      qi.push(L.qg[k]); qv.push(1);
+      if (L.gfFlow[k] >= 0) { fi.push(L.gfFlow[k]); fv.push(1); }
+    });
+    if (isSub[i]) {
+      pi.push(L.psub[i]); pv.push(1);
+      qi.push(L.qsub[i]); qv.push(1);
+      fi.push(L.root[i]); fv.push(1);
+    } else {
+      // served load: -load * pk (coefficient set per step)
+      pi.push(L.pk[i]); pv.push(0);
+      qi.push(L.pk[i]); qv.push(0);
+      lp.addRow(`pk_en_${id}`, [L.pk[i], L.en[i]], [1, -1], -Infinity, 0);
+    }
+    L.balP[i] = lp.addRow(`balp_${id}`, pi, pv, 0, 0);
+    L.balQ[i] = lp.addRow(`balq_${id}`, qi, qv, 0, 0);
+    fi.push(L.en[i]); fv.push(-1);
+    lp.addRow(`cf_${id}`, fi, fv, 0, 0);
+  });
+
+  net.lines.forEach((ln, l) => {
+    const id = ln.id;
+    const f = ln.from;
+    const t = ln.to;
+    const r = L.rPu[l];
+    const x = L.xPu[l];
+    const bf = net.buses[f];
+    const bt = net.buses[t];
+    const [flo, fhi] = vBand(bf, opts.voltage);
+    const [tlo, thi] = vBand(bt, opts.voltage);
+    const mv = opts.tightening.bigM === 'naive'
+      ? NAIVE_M.v
+      : Math.max(thi ** 2 - flo ** 2, fhi ** 2 - tlo ** 2, 1e-6);
+    const vi = [L.v[t], L.v[f], L.p[l], L.q[l], L.sw[l]];
+    const vv = [1, -1, 2 * r, 2 * x, mv];
+    if (soc) { vi.push(L.ell[l]); vv.push(-(r * r + x * x)); }
+    L.vdHi[l] = lp.addRow(`vd_hi_${id}`, vi, vv, -Infinity, mv);
+    const vv2 = vv.slice();
+    vv2[4] = -mv;
+    L.vdLo[l] = lp.addRow(`vd_lo_${id}`, vi, vv2, -mv, Infinity);
+    // big-M on the flows (coefficients set per step)
+    L.mPpos[l] = lp.addRow(`mp_hi_${id}`, [L.p[l], L.sw[l]], [1, -1], -Infinity, 0);
+    L.mPneg[l] = lp.addRow(`mp_lo_${id}`, [L.p[l], L.sw[l]], [-1, -1], -Infinity, 0);
+    L.mQpos[l] = lp.addRow(`mq_hi_${id}`, [L.q[l], L.sw[l]], [1, -1], -Infinity, 0);
+    L.mQneg[l] = lp.addRow(`mq_lo_${id}`, [L.q[l], L.sw[l]], [-1, -1], -Infinity, 0);
+    if (opts.tightening.bigM === 'naive') L.mL[l] = lp.addRow(`ml_${id}`, [L.ell[l], L.sw[l]], [1, -1], -Infinity, 0);
+    // commodity flow only on conducting lines (through the direction binaries when present)
+    if (opts.tightening.parent) {
+      lp.addRow(`dir_${id}`, [L.dirF[l], L.dirB[l], L.sw[l]], [1, 1, -1], 0, 0);
+      lp.addRow(`cfd_hi_${id}`, [L.flow[l], L.dirF[l]], [1, -N], -Infinity, 0);
+      lp.addRow(`cfd_lo_${id}`, [L.flow[l], L.dirB[l]], [-1, -N], -Infinity, 0);
+    } else {
+      lp.addRow(`cf_hi_${id}`, [L.flow[l], L.sw[l]], [1, -N], -Infinity, 0);
+      lp.addRow(`cf_lo_${id}`, [L.flow[l], L.sw[l]], [-1, -N], -Infinity, 0);
+    }
+    // a conducting line joins energized buses; a line without a switch conducts when energized
+    lp.addRow(`sw_en_f_${id}`, [L.sw[l], L.en[f]], [1, -1], -Infinity, 0);
+    lp.addRow(`sw_en_t_${id}`, [L.sw[l], L.en[t]], [1, -1], -Infinity, 0);
+    if (!ln.switchable) lp.addRow(`fixed_${id}`, [L.sw[l], L.en[f], L.en[t]], [2, -1, -1], 0, 0);
+  });
+  if (opts.tightening.parent) {
+    net.buses.forEach((b, i) => {
+      const idx: number[] = [];
+      const val: number[] = [];
+      for (let k = adj.start[i]; k < adj.start[i + 1]; k++) {
+        const l = adj.line[k];
+        idx.push(net.lines[l].to === i ? L.dirF[l] : L.dirB[l]);
+        val.push(1);
+      }
+      idx.push(L.en[i]); val.push(-1);
+      net.generators.forEach((g, k) => { if (g.bus === i && L.gf[k] >= 0) { idx.push(L.gf[k]); val.push(1); } });
+      const rhs = isSub[i] ? -1 : 0;
+      lp.addRow(`par_${b.id}`, idx, val, rhs, rhs);
+    });
+  }
+  // soft voltage: vlo >= (vLow^2 - v) / (2 vLow), vhi >= (v - vHigh^2) / (2 vHigh); only energized buses count
+  net.buses.forEach((b, i) => {
+    if (L.vLo[i] < 0) return;
+    const w = opts.weights;
+    const [slo, shi] = SOFT_BAND_PU;
+    // when the bus is dark (en = 0) its fictitious voltage must not be charged: relax by the band width
+    const mlo = (w.vLowPu ** 2 - slo ** 2) / (2 * w.vLowPu);
+    const mhi = (shi ** 2 - w.vHighPu ** 2) / (2 * w.vHighPu);
+    lp.addRow(`vdev_lo_${b.id}`, [L.vLo[i], L.v[i], L.en[i]], [2 * w.vLowPu, 1, -2 * w.vLowPu * mlo], w.vLowPu ** 2 - 2 * w.vLowPu * mlo, Infinity);
+    lp.addRow(`vdev_hi_${b.id}`, [L.vHi[i], L.v[i], L.en[i]], [2 * w.vHighPu, -1, -2 * w.vHighPu * mhi], -(w.vHighPu ** 2) - 2 * w.vHighPu * mhi, Infinity);
+  });
+  // forest count: sum sw = sum en - #substations - sum gf
+  {
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (let l = 0; l < nl; l++) { idx.push(L.sw[l]); val.push(1); }
+    for (let i = 0; i < nb; i++) { idx.push(L.en[i]); val.push(-1); }
+    for (let k = 0; k < ng; k++) if (L.gf[k] >= 0) { idx.push(L.gf[k]); val.push(1); }
+    lp.addRow('forest', idx, val, -net.substations.length, -net.substations.length);
+  }
+  if (opts.tightening.chains && !restore) {
+    F_chains.set(lp, chains(net).map((ch, k) => ({
+      row: lp.addRow(`chain_${k + 1}`, ch.lines.map((l) => L.sw[l]), ch.lines.map(() => 1), ch.lines.length - 1, Infinity),
+      lines: ch.lines, inner: ch.inner,
+    })));
+  }
+  if (opts.tightening.loopCuts) {
+    const loops = fundamentalLoops(net, new Uint8Array(nl));
+    loops.forEach((loop, k) => {
+      lp.addRow(`loop_${k + 1}`, loop.map((l) => L.sw[l]), loop.map(() => 1), -Infinity, loop.length - 1);
+    });
+  }
+  net.generators.forEach((g, k) => {
+    const id = g.id;
+    const bus = g.bus;
+    if (g.kind === 'MT') {
+      const b = net.baseKva;
+      lp.addRow(`mt_pmax_${id}`, [L.pg[k], L.on[k]], [1, -g.pMaxKw / b], -Infinity, 0);
+      if (g.pMinKw > 0) lp.addRow(`mt_pmin_${id}`, [L.pg[k], L.on[k]], [1, -g.pMinKw / b], 0, Infinity);
+      lp.addRow(`mt_qmax_${id}`, [L.qg[k], L.on[k]], [1, -g.qMaxKvar / b], -Infinity, 0);
+      lp.addRow(`mt_qmin_${id}`, [L.qg[k], L.on[k]], [1, -g.qMinKvar / b], 0, Infinity);
+      lp.addRow(`mt_en_${id}`, [L.on[k], L.en[bus]], [1, -1], -Infinity, 0);
+      if (L.gf[k] >= 0) {
+        lp.addRow(`gf_on_${id}`, [L.gf[k], L.on[k]], [1, -1], -Infinity, 0);
+        lp.addRow(`gf_flow_${id}`, [L.gfFlow[k], L.gf[k]], [1, -N], -Infinity, 0);
+        const [blo, bhi] = vBand(net.buses[bus], opts.voltage);
+        const mv = Math.max(bhi ** 2 - 1, 1 - blo ** 2, 1e-6);
+        lp.addRow(`gf_v_hi_${id}`, [L.v[bus], L.gf[k]], [1, mv], -Infinity, 1 + mv);
+        lp.addRow(`gf_v_lo_${id}`, [L.v[bus], L.gf[k]], [1, -mv], 1 - mv, Infinity);
+      }
+    } else {
+      L.renP[k] = lp.addRow(`ren_p_${id}`, [L.pg[k], L.en[bus]], [1, 0], opts.curtailable ? -Infinity : 0, 0);
+      L.renQ[k] = lp.addRow(`ren_q_${id}`, [L.qg[k], L.en[bus]], [1, 0], 0, 0);
+    }
+  });
+  const vHiStep = new Float64Array(nb);
+  net.buses.forEach((b, i) => { vHiStep[i] = vBand(b, opts.voltage)[1]; });
+  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity, perspAll: process.env.CASE33_PERSP_ALL === '1' };
+}
+
+function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
+  return rule === 'hard' ? [b.vMinPu, b.vMaxPu] : SOFT_BAND_PU;
+}
+
+const F_chains = new WeakMap<LinearModel, { row: number; lines: number[]; inner: number[] }[]>();
+
+/** Maximal paths of two or more lines whose inner buses have degree 2 (substations excluded). */
+export function chains(net: Network): { lines: number[]; inner: number[] }[] {
+  const adj = adjacency(net);
+  const nb = net.buses.length;
+  const deg = (i: number): number => adj.start[i + 1] - adj.start[i];
+  const special = new Uint8Array(nb);
+  for (const s of net.substations) special[s] = 1;
+  const inner = (i: number): boolean => deg(i) === 2 && !special[i];
+  const used = new Uint8Array(net.lines.length);
+  const out: { lines: number[]; inner: number[] }[] = [];
+  for (let l0 = 0; l0 < net.lines.length; l0++) {
+    if (used[l0]) continue;
+    const ln = net.lines[l0];
+    if (!inner(ln.from) && !inner(ln.to)) continue;
+    // walk both ways through inner buses
+    const lines = [l0];
+    const inn: number[] = [];
+    used[l0] = 1;
+    for (const start of [ln.from, ln.to]) {
+      let bus = start;
+      let via = l0;
+      while (inner(bus)) {
+        inn.push(bus);
+        let next = -1;
+        for (let k = adj.start[bus]; k < adj.start[bus + 1]; k++) if (adj.line[k] !== via) next = k;
+        if (next < 0 || used[adj.line[next]]) break;
+        via = adj.line[next];
+        used[via] = 1;
+        lines.push(via);
+        bus = adj.bus[next];
+      }
+    }
+    if (lines.length >= 2) out.push({ lines, inner: inn });
+  }
+  return out;
+}
+
+/** Bridges of the graph of non-faulted lines (Tarjan, iterative). */
+export function bridges(net: Network, faulted: Uint8Array): Uint8Array {
+  const n = net.buses.length;
+  const adj = adjacency(net);
+  const disc = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const out = new Uint8Array(net.lines.length);
+  let time = 0;
+  for (let s = 0; s < n; s++) {
+    if (disc[s] >= 0) continue;
+    const stack: [number, number, number][] = [[s, -1, adj.start[s]]];
+    disc[s] = low[s] = time++;
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [u, pl] = top;
+      if (top[2] < adj.start[u + 1]) {
+        const k = top[2]++;
+        const l = adj.line[k];
+        if (faulted[l] || l === pl) continue;
+        const w = adj.bus[k];
+        if (disc[w] < 0) {
+          disc[w] = low[w] = time++;
+          stack.push([w, l, adj.start[w]]);
+        } else low[u] = Math.min(low[u], disc[w]);
+      } else {
+        stack.pop();
+        if (stack.length) {
+          const p = stack[stack.length - 1][0];
+          low[p] = Math.min(low[p], low[u]);
+          if (low[u] > disc[p]) out[pl] = 1;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export interface StepInput {
+  snap: Snapshot;
+  /** 1 = faulted */
+  faulted: Uint8Array;
+  /** previous topology, 1 = line open; null = no switching cost reference */
+  prevOpen: Uint8Array | null;
+}
+
+/** Buses reachable from the substations over non-faulted lines. */
+export function reachableFromSubstations(net: Network, faulted: Uint8Array): Uint8Array {
+  const adj = adjacency(net);
+  const seen = new Uint8Array(net.buses.length);
+  const st = [...net.substations];
+  for (const s of st) seen[s] = 1;
+  while (st.length) {
+    const u = st.pop()!;
+    for (let k = adj.start[u]; k < adj.start[u + 1]; k++) {
+      if (faulted[adj.line[k]]) continue;
+      const w = adj.bus[k];
+      if (!seen[w]) { seen[w] = 1; st.push(w); }
+    }
+  }
+  return seen;
+}
+
+/** Set the step's data into the model: loads, generation, prices, faults, switching reference. */
+export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void {
+  const { net, opts, L } = F;
+  const w = opts.weights;
+  const base = net.baseKva;
+  const h = w.stepHours;
+  const nb = net.buses.length;
+  const nl = net.lines.length;
+  const s = inp.snap;
+  const restore = opts.mode === 'restore';
+  const reach = reachableFromSubstations(net, inp.faulted);
+  // where can a bus be energized from at all: substations, or (restore) an available grid-forming MT
+  const canSource: number[] = [...net.substations];
+  if (restore) net.generators.forEach((g, k) => { if (g.kind === 'MT' && g.gridForming && s.available[k] && opts.mt === 'on') canSource.push(g.bus); });
+  const adj = adjacency(net);
+  const reachAny = new Uint8Array(nb);
+  {
+    const st = [...canSource];
+    for (const b of st) reachAny[b] = 1;
+    while (st.length) {
+      const u = st.pop()!;
+      for (let k = adj.start[u]; k < adj.start[u + 1]; k++) {
+        if (inp.faulted[adj.line[k]]) continue;
+        const v = adj.bus[k];
+        if (!reachAny[v]) { reachAny[v] = 1; st.push(v); }
+      }
+    }
+  }
+  // energization: buses reachable from a substation are energized (WLOG: a bus with its load off
+  // can always hang on a neighbouring tree); restore mode decides the others; the rest stay dark
+  for (let i = 0; i < nb; i++) {
+    if (reach[i]) ed.setColBounds(L.en[i], 1, 1);
+    else if (restore && reachAny[i]) ed.setColBounds(L.en[i], 0, 1);
+    else ed.setColBounds(L.en[i], 0, 0);
+  }
+  // upper voltage of the step: with no injection anywhere (no PV/WT output, no MT available, no
+  // negative load) no bus rises above its source (1.0 pu); otherwise the band's upper limit
+  let injection = false;
+  for (let i = 0; i < nb; i++) if (s.loadPKw[i] < 0 || s.loadQKvar[i] < 0) injection = true;
+  net.generators.forEach((g, k) => {
+    if (g.kind === 'MT') { if (s.available[k] && opts.mt === 'on') injection = true; }
+    else if (s.genPKw[k] > 0 || s.genQKvar[k] !== 0) injection = true;
+  });
+  net.buses.forEach((b, i) => {
+    const [lo, hi] = vBand(b, opts.voltage);
+    const vh = injection ? hi : Math.max(lo, Math.min(hi, 1));
+    F.vHiStep[i] = vh;
+    if (!b.substation) ed.setColBounds(L.v[i], lo * lo, vh * vh);
+  });
+  for (const { row, l } of F.persp) {
+    const f = net.lines[l].from;
+    ed.setCoef(row, L.sw[l], F.vHiStep[f] ** 2);
+  }
+  if (opts.tightening.bigM === 'data') {
+    for (let l = 0; l < nl; l++) {
+      const ln = net.lines[l];
+      const flo = vBand(net.buses[ln.from], opts.voltage)[0];
+      const tlo = vBand(net.buses[ln.to], opts.voltage)[0];
+      const mv = Math.max(F.vHiStep[ln.to] ** 2 - flo ** 2, F.vHiStep[ln.from] ** 2 - tlo ** 2, 1e-6);
+      ed.setCoef(L.vdHi[l], L.sw[l], mv);
+      ed.setRowBounds(L.vdHi[l], -Infinity, mv);
+      ed.setCoef(L.vdLo[l], L.sw[l], -mv);
+      ed.setRowBounds(L.vdLo[l], -mv, Infinity);
+    }
+  }
+  // big-M per line from the data of this step
+  let loadP = 0;
+  let loadQ = 0;
+  for (let i = 0; i < nb; i++) { loadP += Math.abs(s.loadPKw[i]); loadQ += Math.abs(s.loadQKvar[i]); }
+  let genP = 0;
+  let genQ = 0;
+  net.generators.forEach((g, k) => {
+    if (g.kind === 'MT') { genP += g.pMaxKw; genQ += Math.max(Math.abs(g.qMaxKvar), Math.abs(g.qMinKvar)); }
+    else { genP += Math.abs(s.genPKw[k]); genQ += Math.abs(s.genQKvar[k]); }
+  });
+  // a line carries at most all the load plus losses (25 % margin), or all the generation back
+  const mpAll = (Math.max(loadP * 1.25, genP) + 1) / base;
+  const mqAll = (Math.max(loadQ * 1.25, genQ) + 1) / base;
+  const bridge = opts.tightening.fixBridges && !restore ? bridges(net, inp.faulted) : null;
+  for (let l = 0; l < nl; l++) {
+    const ln = net.lines[l];
+    let mp: number;
+    let mq: number;
+    let ml: number;
+    if (opts.tightening.bigM === 'naive') {
+      mp = NAIVE_M.p; mq = NAIVE_M.p; ml = NAIVE_M.l;
+    } else {
+      const iMax = Math.sqrt(F.L.iMaxPu2[l]);
+      const vMax = Math.max(net.buses[ln.from].vMaxPu, net.buses[ln.to].vMaxPu);
+      const vMin = Math.min(net.buses[ln.from].vMinPu, net.buses[ln.to].vMinPu);
+      mp = Math.min(mpAll, iMax * vMax);
+      mq = Math.min(mqAll, iMax * vMax);
+      ml = Math.min(L.iMaxPu2[l], (mp * mp + mq * mq) / (vMin * vMin));
+    }
+    ed.setCoef(L.mPpos[l], L.sw[l], -mp);
+    ed.setCoef(L.mPneg[l], L.sw[l], -mp);
+    ed.setCoef(L.mQpos[l], L.sw[l], -mq);
+    ed.setCoef(L.mQneg[l], L.sw[l], -mq);
+    if (L.mL[l] >= 0) ed.setCoef(L.mL[l], L.sw[l], -ml);
+    // switch bounds: faulted open; a bridge between energized buses must conduct (reconfiguration)
+    if (inp.faulted[l]) ed.setColBounds(L.sw[l], 0, 0);
+    else if (bridge && bridge[l] && reach[ln.from] && reach[ln.to]) ed.setColBounds(L.sw[l], 1, 1);
+    else if (!reachAny[ln.from] && !reach[ln.from]) ed.setColBounds(L.sw[l], 0, 0);
+    else ed.setColBounds(L.sw[l], 0, 1);
+  }
+  // chains: with every inner bus energized, opening two lines of a chain would cut buses off
+  for (const ch of F_chains.get(F.lp) ?? []) {
+    const ok = ch.inner.every((i) => reach[i]) && ch.lines.every((l) => !inp.faulted[l]);
+    ed.setRowBounds(ch.row, ok ? ch.lines.length - 1 : -Infinity, Infinity);
+  }
+  // loads and pick-up; unserved load is charged blackout price * (1 - pk) * load
+  let offset = 0;
+  for (let i = 0; i < nb; i++) {
+    if (L.pk[i] < 0) continue;
+    const pl = s.loadPKw[i];
+    const ql = s.loadQKvar[i];
+    ed.setCoef(L.balP[i], L.pk[i], -pl / base);
+    ed.setCoef(L.balQ[i], L.pk[i], -ql / base);
+    if (pl === 0 && ql === 0) {
+      ed.setColBounds(L.pk[i], 0, reach[i] || reachAny[i] ? 1 : 0);
+      ed.setColCost(L.pk[i], 0);
+      continue;
+    }
+    ed.setColBounds(L.pk[i], 0, 1);
+    ed.setColCost(L.pk[i], -w.blackoutPricePerKwh * pl * h);
+    offset += w.blackoutPricePerKwh * pl * h;
+  }
+  // generators
+  net.generators.forEach((g, k) => {
+    if (g.kind === 'MT') {
+      const avail = s.available[k] && opts.mt === 'on' && (reach[g.bus] || reachAny[g.bus]);
+      ed.setColBounds(L.on[k], 0, avail ? 1 : 0);
+      if (L.gf[k] >= 0) ed.setColBounds(L.gf[k], 0, avail && !reach[g.bus] ? 1 : avail ? 1 : 0);
+      const price = w.mtCostPerKwh ?? s.mtPricePerKwh ?? g.costPerKwh;
+      ed.setColCost(L.pg[k], opts.objective === 'cost' ? price * base * h : 0);
+    } else {
+      const a = Math.max(0, s.genPKw[k]) / base;
+      const b = s.genQKvar[k] / base;
+      ed.setCoef(L.renP[k], L.en[g.bus], -a);
+      ed.setCoef(L.renQ[k], L.en[g.bus], -b);
+      ed.setColBounds(L.pg[k], 0, a);
+      ed.setColBounds(L.qg[k], Math.min(0, b), Math.max(0, b));
+    }
+  });
+  for (const sb of net.substations) {
+    ed.setColCost(L.pimp[sb], opts.objective === 'cost' ? s.gridPricePerKwh * base * h : 0);
+  }
+  for (let l = 0; l < nl; l++) {
+    ed.setColCost(L.ell[l], w.lossPricePerKwh * L.rPu[l] * base * h);
+    // switching cost against the previous topology: |sw - prevClosed|
+    let c = 0;
+    if (inp.prevOpen && w.switchingCostPerOp > 0 && net.lines[l].switchable) {
+      if (inp.prevOpen[l]) c = w.switchingCostPerOp;
+      else { c = -w.switchingCostPerOp; offset += w.switchingCostPerOp; }
+    }
+    ed.setColCost(L.sw[l], c);
+  }
+  ed.setOffset(offset);
+}
+
+export type CutRow = { name: string; idx: number[]; val: number[]; lo: number; hi: number };
+
+/**
+ * Tangent cuts of l v_f >= p^2 + q^2 at (p0, q0, v0), normalized by c = (p0^2 + q0^2) / v0^2 so
+ * that a row's feasibility tolerance is relative to the flow. With a = p0/v0, b = q0/v0 and any
+ * y > 0 with l y >= p^2 + q^2:  l >= 2a p + 2b q - c y  (since (p - a y)^2 + (q - b y)^2 >= 0).
+ *  - y = v_f - vlo^2 (1 - sw): equals v_f on a closed line (the exact cone), and is >= 0 on an open
+ *    one, where p = q = 0; on a fractional switch it is smaller than v_f, so the cut is stronger;
+ *  - y = vhi^2 sw (the perspective of the cone, when tightening.perspective): v_f <= vhi^2.
+ * For 'lindistflow' (approximate) y = 1.
+ */
+export function cutRows(F: Formulation, l: number, p0: number, q0: number, v0: number): CutRow[] {
+  const L = F.L;
+  const a = p0 / v0;
+  const b = q0 / v0;
+  const c = a * a + b * b;
+  const f = F.net.lines[l].from;
+  const base = [L.ell[l], L.p[l], L.q[l]];
+  const bv = [1 / c, (-2 * a) / c, (-2 * b) / c];
+  if (F.opts.branch !== 'soc') return [{ name: `cut_${++F.cutCount}`, idx: base, val: bv, lo: -1, hi: Infinity }];
+  const vlo = vBand(F.net.buses[f], F.opts.voltage)[0];
+  const vhi = F.vHiStep[f];
+  const rows: CutRow[] = [{ name: `cut_${++F.cutCount}`, idx: [...base, L.v[f], L.sw[l]], val: [...bv, 1, vlo * vlo], lo: vlo * vlo, hi: Infinity }];
+  if (F.opts.tightening.perspective && (F.perspAll || seeding.has(F))) {
+    // the row index is where it will land: cut rows are always appended
+    F.persp.push({ row: F.lp.numRows + rows.length + (pendingCuts.get(F) ?? 0), l });
+    rows.push({ name: `cut_${++F.cutCount}`, idx: [...base, L.sw[l]], val: [...bv, vhi * vhi], lo: 0, hi: Infinity });
+  }
+  pendingCuts.set(F, (pendingCuts.get(F) ?? 0) + rows.length);
+  return rows;
+}
+
+/** formulations whose seed cuts are being generated (perspective cuts are always added to seeds) */
+export const seeding = new WeakSet<Formulation>();
+
+/** The perspective cut alone, at (p0, q0) taken as the flow of the fully closed line (v0 = vhi^2). */
+export function perspectiveRow(F: Formulation, l: number, p0: number, q0: number, vh2: number): CutRow[] {
+  const L = F.L;
+  const a = p0 / vh2;
+  const b = q0 / vh2;
+  const c = a * a + b * b;
+  F.persp.push({ row: F.lp.numRows + (pendingCuts.get(F) ?? 0), l });
+  pendingCuts.set(F, (pendingCuts.get(F) ?? 0) + 1);
+  return [{ name: `cut_${++F.cutCount}`, idx: [L.ell[l], L.p[l], L.q[l], L.sw[l]], val: [1 / c, (-2 * a) / c, (-2 * b) / c, vh2], lo: 0, hi: Infinity }];
+}
+
+/**
+ * Drop cut rows that are slack (relative slack > keepSlack) at every given point; seed cuts
+ * (cut rows created before the first step) are kept. Returns the number dropped.
+ */
+export function pruneCuts(F: Formulation, ed: ModelEditor & { deleteRows(rows: number[]): Int32Array }, points: ArrayLike<number>[], keepSlack: number): number {
+  const lp = F.lp;
+  const drop: number[] = [];
+  for (let r = F.firstPrunable; r < lp.numRows; r++) {
+    if (!lp.rowName[r].startsWith('cut_')) continue;
+    let minSlack = Infinity;
+    for (const x of points) minSlack = Math.min(minSlack, lp.rowActivity(r, x) - lp.rowLower[r]);
+    if (minSlack > keepSlack) drop.push(r);
+  }
+  if (!drop.length) return 0;
+  const map = ed.deleteRows(drop);
+  F.persp = F.persp.filter((p) => map[p.row] >= 0).map((p) => ({ row: map[p.row], l: p.l }));
+  return drop.length;
+}
+
+/** rows handed out by cutRows but not yet appended to the model */
+const pendingCuts = new WeakMap<Formulation, number>();
+
+/** Call after appending the rows from cutRows to F.lp (directly or through a SyncedMip). */
+export function cutsAppended(F: Formulation): void {
+  pendingCuts.set(F, 0);
+}

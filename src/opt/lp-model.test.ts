@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { LinearModel } from './lp-model';
+import { loadHighs, solveLpText } from './highs';
+import { loadCase } from '../grid/load-case';
+import { nominalSnapshot } from '../grid/series';
+import { DEFAULT_WEIGHTS } from '../env/reward';
+import { TIGHT, buildFormulation, applyStep, plainEditor } from './formulation';
+
+function small(): LinearModel {
+  const m = new LinearModel();
+  const x = m.addCol('x', 0, 1);
+  const y = m.addCol('y', -2, 4, 0, 'integer');
+  const z = m.addCol('z', -Infinity, Infinity);
+  m.colCost[x] = 1; m.colCost[y] = -0.4; m.colCost[z] = 0;
+  m.addRow('c1', [x, y], [1, 1], 1.5, Infinity);
+  m.addRow('c2', [x, y, z], [-0.4, 1, 1], -Infinity, 3);
+  m.addRow('c3', [z, x], [1, -1], -1, 1);
+  m.objOffset = 2;
+  return m;
+}
+
+test('LP text: strict signs, ranged rows split, integer bounds explicit, constant as a fixed column', () => {
+  const t = small().toLpText(['hello']);
+  assert.doesNotMatch(t, /\+ -/);
+  assert.match(t, /- 0\.4 x/);
+  assert.match(t, /c3_lo: .*>= -1/);
+  assert.match(t, /c3_hi: .*<= 1/);
+  assert.match(t, /-2 <= y <= 4/);
+  assert.match(t, /z free/);
+  assert.match(t, /obj_constant = 1/);
+  assert.match(t, /General\n y/);
+});
+
+test('LP text solved by HiGHS gives the objective of the model', async () => {
+  const h = await loadHighs();
+  const r = solveLpText(h, small().toLpText(), { timeLimitS: 10, relGap: 0 });
+  assert.equal(r.status, 'optimal');
+  // y integer in [-2,4], x in [0,1]: x + y >= 1.5, -0.4x + y + z <= 3, |z - x| <= 1; minimize 2 + x - 0.4 y
+  assert.ok(Math.abs(r.objective - (2 + 0 - 0.4 * 4)) < 1e-9, String(r.objective));
+});
+
+function which(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+test('the expert model as LP text parses in glpsol and cbc', (t) => {
+  const net = loadCase(path.join(__dirname, '..', '..', 'data', 'ieee33'));
+  const F = buildFormulation(net, { mode: 'restore', voltage: 'soft', objective: 'cost', branch: 'soc', pickup: 'binary', curtailable: false, mt: 'on', tightening: TIGHT, weights: DEFAULT_WEIGHTS });
+  applyStep(F, plainEditor(F.lp), { snap: nominalSnapshot(net), faulted: new Uint8Array(net.lines.length), prevOpen: null });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdpc-lp-'));
+  const file = path.join(dir, 'm.lp');
+  fs.writeFileSync(file, F.lp.toLpText(['test']));
+  try {
+    if (!which('glpsol')) t.diagnostic('glpsol not installed (apt-get install glpk-utils): GLPK check skipped');
+    else {
+      const g = spawnSync('glpsol', ['--lp', file, '--check'], { encoding: 'utf8' });
+      assert.equal(g.status, 0, g.stdout + g.stderr);
+    }
+    if (!which('cbc')) t.diagnostic('cbc not installed (apt-get install coinor-cbc): CBC check skipped');
+    else {
+      // read, solve the root LP, stop: the model was parsed when CBC reports its continuous objective
+      const c = spawnSync('cbc', [file, '-maxN', '0', '-sec', '5', '-solve', '-quit'], { encoding: 'utf8', timeout: 60000 });
+      assert.match(c.stdout, /Continuous objective value/, c.stdout + c.stderr);
+      assert.doesNotMatch(c.stdout, /errors on input|Unable to open/i);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
