@@ -300,11 +300,7 @@ export class Expert {
       }
     }
     const mode0 = mode;
-    // between steps, keep the model small: drop cuts slack at this step's solution (never within a step)
-    if (o.pruneSlack > 0 && last && last.hasSolution && converged) {
-      const n = pruneCuts(F, mip, [last.x], o.pruneSlack);
-      if (n) mip.note(`   pruned ${n} slack cuts for the next step (${F.lp.numRows} rows left)`);
-    }
+
     let status: StepStatus = last ? last.status : 'failed';
     if (!last && failure) status = failure.startsWith('Infeasible') || failure.startsWith('Primal infeasible') ? 'infeasible' : failure.startsWith('Time limit') ? 'time-limit' : 'failed';
     if (last && !converged && status === 'optimal') status = 'time-limit';
@@ -334,6 +330,12 @@ export class Expert {
       writeFileAtomic(logFile, logText);
     }
     const writeMs = performance.now() - tWrite;
+    // between steps, keep the model small: drop cuts slack at this step's solution (never within a
+    // step, and only after the .lp file of the model as solved has been written)
+    if (o.pruneSlack > 0 && last && last.hasSolution && converged) {
+      const n = pruneCuts(F, mip, [last.x], o.pruneSlack);
+      if (n) mip.note(`== pruned ${n} slack cuts before the next step (${F.lp.numRows} rows left)`);
+    }
     let modelLossKw = NaN;
     if (last && last.hasSolution) {
       modelLossKw = 0;

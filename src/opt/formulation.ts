@@ -167,7 +167,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
       L.psub[i] = lp.addCol(`psub_${id}`, -Infinity, Infinity);
       // energy bought from the grid: export is allowed but earns nothing
       L.pimp[i] = lp.addCol(`pimp_${id}`, 0, Infinity);
-      lp.addRow(`pimp_${id}`, [L.pimp[i], L.psub[i]], [1, -1], 0, Infinity);
+      lp.addRow(`imp_${id}`, [L.pimp[i], L.psub[i]], [1, -1], 0, Infinity);
       L.qsub[i] = lp.addCol(`qsub_${id}`, -Infinity, Infinity);
       L.root[i] = lp.addCol(`root_${id}`, 0, N);
     }
@@ -605,7 +605,7 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
     if (g.kind === 'MT') {
       const avail = s.available[k] && opts.mt === 'on' && (reach[g.bus] || reachAny[g.bus]);
       ed.setColBounds(L.on[k], 0, avail ? 1 : 0);
-      if (L.gf[k] >= 0) ed.setColBounds(L.gf[k], 0, avail && !reach[g.bus] ? 1 : avail ? 1 : 0);
+      if (L.gf[k] >= 0) ed.setColBounds(L.gf[k], 0, avail ? 1 : 0);
       const price = w.mtCostPerKwh ?? s.mtPricePerKwh ?? g.costPerKwh;
       ed.setColCost(L.pg[k], opts.objective === 'cost' ? price * base * h : 0);
     } else {
