@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { runMain, configure, EXIT_CODES_HELP } from './common';
 import { packageVersion } from '../io/manifest';
 import { registerSolve } from './mdpc-solve';
+import { registerRun } from './mdpc-run';
 
 export function buildProgram(): Command {
   const program = configure(new Command('mdpc'))
@@ -10,7 +11,7 @@ export function buildProgram(): Command {
     .version(packageVersion())
     .addHelpText('after', EXIT_CODES_HELP);
   registerSolve(program);
-  // `run` and `merge` register here from their own files (src/cli/mdpc-run.ts, mdpc-merge.ts)
+  registerRun(program);
   return program;
 }
 

@@ -1,0 +1,362 @@
+/** `mdpc run`, `mdpc merge`, `mdpc clean`: expert MDP chains, shards and workers, log retention. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { Command, Option } from 'commander';
+import * as cliProgress from 'cli-progress';
+import { configure, dataFiles, loadContext, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
+import { loadWeights } from '../env/reward';
+import { RestorationEnv } from '../env/restoration-env';
+import { chainSchema, ChainWriter, SchemaName } from '../mdp';
+import { Expert } from '../opt/expert';
+import { Mode, TIGHT } from '../opt/formulation';
+import { planEpisodes, shardEpisodes, resumePoint, runEpisode, StepRecord, Episode } from '../opt/chain-run';
+import { acquireLock, lockFileFor } from '../io/lock';
+import { writeFileAtomic } from '../io/atomic';
+import { buildManifest, writeManifest } from '../io/manifest';
+import { pruneRunDirs } from '../io/retention';
+
+interface RunOpts {
+  data?: string;
+  start: string;
+  steps: string;
+  episode: string;
+  mode: string;
+  schema?: string;
+  objective: string;
+  weights?: string;
+  workers: string;
+  shard?: string;
+  resume?: boolean;
+  timeLimit: string;
+  gap: string;
+  run?: string;
+  outDir: string;
+  logDir: string;
+  lp: boolean;
+  quiet?: boolean;
+}
+
+const RUN_EXAMPLES = `
+Examples:
+  $ mdpc run --start 0 --steps 24                       # out/res_MDPC/mdpc-reconfig-0-24.csv (+ manifest), log/<run>/
+  $ mdpc run --data data/ieee33-24h --start 0 --steps 23 --run day --workers 2
+  $ mdpc run --start 0 --steps 2400 --mode restore --schema full --run r1 --resume
+  $ mdpc run --start 0 --steps 2400 --run big --shard 3/8     # one of 8 independent processes
+  $ mdpc merge --run big --shards 8                            # -> out/res_MDPC/big.csv
+
+Work is split into episodes of --episode steps (default 24): each starts from the normal topology
+with a fresh solver model, so episodes are independent. Shards and workers take whole episodes,
+and --resume restarts the episode that was interrupted: either way the file is the one a single
+uninterrupted process writes. A(t) is solved on step t+1's data and evaluated there (as the
+original); a step whose model fails takes the fallback action (keep the topology, faulted lines
+open, MTs off, shed what is cut off), marked "fallback" in the manifest.
+The chain is written to NAME.csv.partial and renamed to NAME.csv when complete.`;
+
+function oneOf(v: string, allowed: string[], option: string): string {
+  if (!allowed.includes(v)) throw new UsageError(`expected one of ${allowed.join(', ')}, found "${v}"`, option);
+  return v;
+}
+
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`expected I/N like 0/4 (shard I of N, 0-based), found "${text}"`, '--shard');
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index >= count) throw new UsageError(`expected 0 <= I < N, found ${index}/${count}`, '--shard');
+  return { index, count };
+}
+
+function checkWritableDir(dir: string, option: string): void {
+  let probe = path.resolve(dir);
+  while (!fs.existsSync(probe)) probe = path.dirname(probe);
+  try {
+    if (!fs.statSync(probe).isDirectory()) throw new Error('not a directory');
+    fs.accessSync(probe, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write into "${dir}"`, option);
+  }
+}
+
+const shardSuffix = (s: { index: number; count: number }): string => `.shard-${s.index}-of-${s.count}`;
+
+export async function runCommand(o: RunOpts): Promise<void> {
+  // ---- validate everything before writing anything
+  const mode = oneOf(o.mode, ['reconfig', 'restore'], '--mode') as Mode;
+  const objective = oneOf(o.objective, ['cost', 'loss'], '--objective') as 'cost' | 'loss';
+  const schemaName = oneOf(o.schema ?? (mode === 'restore' ? 'full' : 'case33py'), ['case33py', 'full'], '--schema') as SchemaName;
+  const timeLimitS = parseFloatStrict(o.timeLimit, '--time-limit');
+  if (!(timeLimitS > 0)) throw new UsageError(`expected a time limit > 0 seconds, found ${o.timeLimit}`, '--time-limit');
+  const gap = parseFloatStrict(o.gap, '--gap');
+  if (!(gap >= 0 && gap < 1)) throw new UsageError(`expected a relative gap in [0, 1), found ${o.gap}`, '--gap');
+  const workers = parseIntStrict(o.workers, '--workers', 1, 64);
+  const shard = o.shard !== undefined ? parseShard(o.shard) : null;
+  if (shard && workers > 1) throw new UsageError('give either --workers or --shard, not both', '--workers');
+  if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
+  const weights = loadWeights(o.weights);
+  const ctx = loadContext(o.data, true);
+  const series = ctx.series;
+  if (!series) throw new UsageError(`the case in ${ctx.dir} has no time series (load.csv)`, '--data');
+  const last = series.steps - 2; // A(t) is evaluated at t+1
+  if (last < 0) throw new UsageError(`the series in ${ctx.dir} is too short for a transition`, '--data');
+  const start = parseIntStrict(o.start, '--start', 0, last);
+  const steps = parseIntStrict(o.steps, '--steps', 1, last - start + 1);
+  const episode = parseIntStrict(o.episode, '--episode', 1, 1_000_000);
+  checkWritableDir(o.outDir, '--out-dir');
+  if (o.lp) checkWritableDir(o.logDir, '--log-dir');
+  const run = o.run ?? `mdpc-${mode}-${start}-${steps}`;
+  const schema = chainSchema(schemaName, ctx.net);
+  if (schemaName === 'case33py' && mode === 'restore') {
+    process.stderr.write('mdpc: note: in restore mode more than 5 lines may be open; rows that do not fit the case33py columns stop the run (use --schema full)\n');
+  }
+
+  const base = path.join(o.outDir, run);
+  if (workers > 1) return runWorkers(o, run, workers, steps, base);
+
+  const out = shard ? base + shardSuffix(shard) : base;
+  const csvFile = `${out}.csv`;
+  const partial = `${csvFile}.partial`;
+  const recordsFile = `${out}.steps.jsonl.partial`;
+  if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
+  if (fs.existsSync(partial) && !o.resume) throw new UsageError(`an interrupted run left ${partial}: add --resume to continue it, or remove it`, '--resume');
+
+  const release = acquireLock(out, (m) => process.stderr.write(`mdpc: ${m}\n`));
+  try {
+    const episodes = shardEpisodes(planEpisodes(start, steps, episode), shard);
+    let done = 0;
+    if (o.resume && fs.existsSync(partial)) done = resumePoint(partial, schema, episodes, recordsFile);
+    const writer = ChainWriter.open(partial, schema, { mode: o.resume && fs.existsSync(partial) ? 'append' : 'replace' });
+    const records = fs.openSync(recordsFile, done > 0 ? 'a' : 'w');
+    const runDir = o.lp ? path.join(o.logDir, run) : null;
+    const expert = await Expert.create(ctx.net, { mode, objective, weights, timeLimitS, gap, tightening: TIGHT, logDir: runDir });
+    const env = new RestorationEnv({ net: ctx.net, series, mode, weights, termination: 'powerflow', observation: 'full', seed: 0 });
+    const todo = episodes.slice(done);
+    const total = todo.reduce((s, e) => s + e.length, 0);
+    const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps | {eta_formatted} left | {status}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+    bar?.start(total, 0, { status: '' });
+    const t0 = Date.now();
+    let n = 0;
+    const tally = { optimal: 0, 'time-limit': 0, infeasible: 0, failed: 0, fallback: 0 } as Record<string, number>;
+    for (const ep of todo) {
+      await runEpisode({ net: ctx.net, series, mode, expert, schema, env, runDir }, ep, writer, (r: StepRecord) => {
+        fs.writeSync(records, JSON.stringify(r) + '\n');
+        tally[r.status] = (tally[r.status] ?? 0) + 1;
+        if (r.fallback) tally.fallback++;
+        n++;
+        bar?.update(n, { status: `step ${r.step} ${r.status}${r.fallback ? ' (fallback)' : ''} ${Math.round(r.totalMs)} ms` });
+      });
+    }
+    bar?.stop();
+    writer.close();
+    fs.closeSync(records);
+    expert.dispose();
+    // complete: rename into place, manifest beside
+    const stepRecords = fs.readFileSync(recordsFile, 'utf8').trim().split('\n').filter((l) => l).map((l) => JSON.parse(l) as StepRecord);
+    fs.renameSync(partial, csvFile);
+    fs.rmSync(recordsFile, { force: true });
+    const solveMs = stepRecords.map((r) => r.totalMs).sort((a, b) => a - b);
+    writeManifest(`${out}.manifest.json`, buildManifest('mdpc run', { ...o, mode, schema: schemaName, start, steps, episode, run }, dataFiles(ctx), {
+      output: csvFile,
+      complete: true,
+      shard: shard ? { index: shard.index, count: shard.count, episodes: episodes.map((e) => e.index) } : null,
+      rows: stepRecords.length,
+      statusCounts: tally,
+      medianStepMs: solveMs.length ? solveMs[solveMs.length >> 1] : null,
+      logDir: runDir,
+      steps: stepRecords,
+    }));
+    if (!o.quiet) {
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      process.stderr.write(`mdpc: ${run}: ${stepRecords.length} transitions (${n} solved now in ${secs} s; ${Object.entries(tally).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ')}) -> ${csvFile}\n`);
+    }
+  } finally {
+    release();
+  }
+}
+
+/** --workers K: K shard processes of this command, then their files merged into one. */
+async function runWorkers(o: RunOpts, run: string, workers: number, steps: number, base: string): Promise<void> {
+  const csvFile = `${base}.csv`;
+  if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
+  const release = acquireLock(base, (m) => process.stderr.write(`mdpc: ${m}\n`));
+  try {
+    const argv = process.argv.slice(2).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers' && !a.startsWith('--workers='));
+    const bin = path.join(__dirname, '..', '..', 'bin', 'mdpc.js');
+    const shards = Array.from({ length: workers }, (_, i) => ({ index: i, count: workers }));
+    const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps (${workers} workers) | {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    bar?.start(steps, 0);
+    const timer = bar ? setInterval(() => bar.update(shards.reduce((s, sh) => s + countRows(`${base}${shardSuffix(sh)}.csv.partial`) + countRows(`${base}${shardSuffix(sh)}.csv`), 0)), 500) : null;
+    const t0 = Date.now();
+    const codes = await Promise.all(shards.map((sh) => new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [bin, ...argv, '--run', run, '--shard', `${sh.index}/${sh.count}`, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('exit', (code) => {
+        if (code !== 0) process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${sh.index}): `));
+        resolve(code ?? 1);
+      });
+    })));
+    if (timer) clearInterval(timer);
+    bar?.stop();
+    const bad = codes.find((c) => c !== 0);
+    if (bad !== undefined) {
+      process.exitCode = bad;
+      process.stderr.write(`mdpc: a worker failed; the finished shards are kept: rerun with --resume to complete ${run}\n`);
+      return;
+    }
+    const files = shards.map((sh) => `${base}${shardSuffix(sh)}.csv`);
+    const rows = mergeChainFiles(files, csvFile);
+    const manifests = shards.map((sh) => JSON.parse(fs.readFileSync(`${base}${shardSuffix(sh)}.manifest.json`, 'utf8')));
+    const stepRecords = manifests.flatMap((m) => m.steps as StepRecord[]).sort((a, b) => a.step - b.step);
+    const m0 = manifests[0];
+    writeManifest(`${base}.manifest.json`, { ...m0, command: ['mdpc', ...process.argv.slice(2)], options: { ...m0.options, workers, shard: undefined }, output: csvFile, shard: null, rows, steps: stepRecords, workers, createdAt: new Date().toISOString() });
+    for (const sh of shards) {
+      fs.rmSync(`${base}${shardSuffix(sh)}.csv`, { force: true });
+      fs.rmSync(`${base}${shardSuffix(sh)}.manifest.json`, { force: true });
+    }
+    if (!o.quiet) process.stderr.write(`mdpc: ${run}: ${rows} transitions with ${workers} workers in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${csvFile}\n`);
+  } finally {
+    release();
+  }
+}
+
+function countRows(file: string): number {
+  try {
+    const b = fs.readFileSync(file);
+    let n = -1;
+    for (let p = b.indexOf(10); p >= 0; p = b.indexOf(10, p + 1)) n++;
+    return Math.max(0, n);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Join chain files (same header) into one, rows ordered by S(t)'s step: the file a single process
+ * would have written. Written atomically. Returns the row count.
+ */
+export function mergeChainFiles(files: string[], outFile: string): number {
+  let header: string | null = null;
+  let stepCol = -1;
+  const rows: { step: number; line: string }[] = [];
+  const seen = new Map<number, string>();
+  for (const f of files) {
+    if (!fs.existsSync(f)) throw new InputError('ENOENT', 'shard file not found (is that shard finished?)', { file: f });
+    const lines = fs.readFileSync(f, 'utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const h = (lines[0] ?? '').replace(/^\uFEFF/, '').replace(/\r$/, '');
+    if (header === null) {
+      header = h;
+      const cols = h.split(',');
+      stepCol = cols.indexOf('current_time') >= 0 ? cols.indexOf('current_time') : cols.indexOf('step');
+      if (stepCol < 0) throw new InputError('BAD_HEADER', 'expected a chain file header with a current_time or step column', { file: f, row: 1 });
+    } else if (h !== header) {
+      throw new InputError('SCHEMA_MISMATCH', `expected the same header as ${files[0]}`, { file: f, row: 1 });
+    }
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i].replace(/\r$/, '');
+      const step = Number(line.split(',')[stepCol]);
+      if (!Number.isInteger(step)) throw new InputError('NOT_NUMBER', 'expected an integer step', { file: f, row: i + 1, column: stepCol + 1 });
+      if (seen.has(step)) throw new InputError('DUPLICATE_STEP', `expected each step once, step ${step} is also in ${seen.get(step)}`, { file: f, row: i + 1 });
+      seen.set(step, f);
+      rows.push({ step, line });
+    }
+  }
+  rows.sort((a, b) => a.step - b.step);
+  writeFileAtomic(outFile, [header, ...rows.map((r) => r.line)].join('\n') + '\n');
+  return rows.length;
+}
+
+export function registerRun(program: Command): void {
+  configure(program.command('run'))
+    .description('expert MDP chain: per step, solve the MILP (HiGHS), step the environment, append S(t), A(t), R(t+1), S(t+1)')
+    .option('--data <dir>', 'case directory (default: the bundled IEEE 33-bus case)')
+    .option('--start <T>', 'first step S(t) (0-based row of the series)', '0')
+    .option('--steps <N>', 'number of transitions', '24')
+    .option('--episode <H>', 'steps per episode (each starts from the normal topology with a fresh model)', '24')
+    .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default('reconfig'))
+    .option('--schema <name>', 'chain columns: case33py (the original\'s 92) or full (default: case33py in reconfig, full in restore)')
+    .addOption(new Option('--objective <kind>', 'cost (grid + MT + loss + unserved + switching + voltage) or loss').default('cost'))
+    .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
+    .option('--workers <K>', 'K processes on this machine (whole episodes each), merged at the end', '1')
+    .option('--shard <I/N>', 'run only shard I of N (0-based) into NAME.shard-I-of-N.csv; join them with mdpc merge')
+    .option('--resume', 'continue an interrupted run (its NAME.csv.partial) from its last complete episode')
+    .option('--time-limit <s>', 'solver time limit per step, seconds', '60')
+    .option('--gap <g>', 'relative MIP gap', '0.001')
+    .option('--run <name>', 'run name: out/res_MDPC/NAME.csv, log/NAME/ (default mdpc-<mode>-<start>-<steps>)')
+    .option('--out-dir <dir>', 'where the chain goes', path.join('out', 'res_MDPC'))
+    .option('--log-dir <dir>', 'where log/<run>/step_<T>.lp and .log go', 'log')
+    .option('--no-lp', 'do not write the .lp models and solver logs')
+    .option('--quiet', 'no progress bar and no summary line')
+    .addHelpText('after', RUN_EXAMPLES)
+    .action((o: RunOpts) => runCommand(o));
+
+  configure(program.command('merge'))
+    .description('join shard outputs (mdpc run --shard I/N) into the file one process would have written')
+    .option('--run <name>', 'run name: merges out-dir/NAME.shard-*-of-N.csv')
+    .option('--shards <N>', 'number of shards (all must be finished)')
+    .option('--out-dir <dir>', 'where the shards are and the result goes', path.join('out', 'res_MDPC'))
+    .option('--keep', 'keep the shard files')
+    .argument('[files...]', 'shard files to merge instead of --run/--shards (then --out is required)')
+    .option('--out <file.csv>', 'output file for explicit shard files')
+    .addHelpText('after', `
+Examples:
+  $ mdpc merge --run big --shards 8            # out/res_MDPC/big.shard-{0..7}-of-8.csv -> big.csv
+  $ mdpc merge --out all.csv a.csv b.csv       # any chain files with the same header`)
+    .action((files: string[], o: { run?: string; shards?: string; outDir: string; keep?: boolean; out?: string }) => {
+      let inputs: string[];
+      let outFile: string;
+      let manifests: string[] = [];
+      if (files.length > 0) {
+        if (!o.out) throw new UsageError('give the output file for explicit shard files', '--out');
+        if (!/\.csv$/i.test(o.out)) throw new UsageError(`expected a file name ending in .csv, found "${o.out}"`, '--out');
+        inputs = files;
+        outFile = o.out;
+      } else {
+        if (!o.run) throw new UsageError('give --run NAME --shards N, or shard files', '--run');
+        if (!/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
+        if (o.shards === undefined) throw new UsageError('give the number of shards', '--shards');
+        const n = parseIntStrict(o.shards, '--shards', 1, 100000);
+        const base = path.join(o.outDir, o.run);
+        inputs = Array.from({ length: n }, (_, i) => `${base}.shard-${i}-of-${n}.csv`);
+        manifests = Array.from({ length: n }, (_, i) => `${base}.shard-${i}-of-${n}.manifest.json`);
+        outFile = `${base}.csv`;
+      }
+      if (fs.existsSync(outFile)) throw new UsageError(`${outFile} exists already`, files.length ? '--out' : '--run');
+      const release = acquireLock(outFile.replace(/\.csv$/i, ''), (m) => process.stderr.write(`mdpc: ${m}\n`));
+      try {
+        const rows = mergeChainFiles(inputs, outFile);
+        const steps = manifests.filter((m) => fs.existsSync(m)).flatMap((m) => JSON.parse(fs.readFileSync(m, 'utf8')).steps ?? []).sort((a: StepRecord, b: StepRecord) => a.step - b.step);
+        writeManifest(outFile.replace(/\.csv$/i, '.manifest.json'), buildManifest('mdpc merge', { ...o, files }, [], { inputs, output: outFile, rows, steps }));
+        if (!o.keep) for (const f of [...inputs, ...manifests]) if (files.length === 0) fs.rmSync(f, { force: true });
+        process.stderr.write(`mdpc: merged ${inputs.length} files, ${rows} transitions -> ${outFile}\n`);
+      } finally {
+        release();
+      }
+    });
+
+  configure(program.command('clean'))
+    .description('log retention: remove old log/<run>/ folders (.lp models and solver logs) of finished runs')
+    .option('--log-dir <dir>', 'the log folder', 'log')
+    .option('--keep-runs <N>', 'keep the N newest run folders')
+    .option('--keep-days <D>', 'keep folders written in the last D days')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--quiet', 'no summary line')
+    .addHelpText('after', `
+Examples:
+  $ mdpc clean --keep-runs 7            # in a nightly job: the last week's solver files
+  $ mdpc clean --keep-days 30 --dry-run
+A folder whose run is still going (its output lock is held) is never removed.`)
+    .action((o: { logDir: string; keepRuns?: string; keepDays?: string; dryRun?: boolean; quiet?: boolean }) => {
+      if (o.keepRuns === undefined && o.keepDays === undefined) throw new UsageError('give --keep-runs N and/or --keep-days D', '--keep-runs');
+      const keepRuns = o.keepRuns !== undefined ? parseIntStrict(o.keepRuns, '--keep-runs', 0, 1e9) : undefined;
+      const keepDays = o.keepDays !== undefined ? parseFloatStrict(o.keepDays, '--keep-days') : undefined;
+      if (keepDays !== undefined && keepDays < 0) throw new UsageError(`expected a number of days >= 0, found ${keepDays}`, '--keep-days');
+      const outDir = path.join('out', 'res_MDPC');
+      const locked = (run: string): boolean => fs.existsSync(lockFileFor(path.join(outDir, run)));
+      const r = pruneRunDirs(o.logDir, { keepRuns, keepDays }, locked, Date.now(), !!o.dryRun);
+      if (!o.quiet) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${r.removed.length} run folders (${(r.freedBytes / 1048576).toFixed(1)} MB)${r.removed.length ? ': ' + r.removed.join(', ') : ''}; kept ${r.kept.length}\n`);
+    });
+}
+
+export type { Episode };

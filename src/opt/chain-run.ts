@@ -1,0 +1,168 @@
+/**
+ * Expert MDP chains: the optimizing expert drives the environment, step after step, and every
+ * transition S(t), A(t), R(t+1), S(t+1) is appended to a chain file.
+ *
+ * The unit of work is the *episode*: `episode` consecutive steps that start from the case's
+ * normal topology with a fresh solver model (no cuts or incumbents carried over). Episodes are
+ * therefore independent: shards and workers take whole episodes, a resumed run restarts the
+ * episode that was interrupted, and both give the file one uninterrupted process would write.
+ * (Solver time limits are the exception: a step stopped by its time limit keeps whatever
+ * incumbent the machine's speed allowed.)
+ *
+ * Per step t: the expert solves the model for step t+1's data and faults, with the current
+ * topology as the previous one (switching cost), and its action is evaluated by the environment
+ * at t+1, as the original did (A(t) takes effect at t+1). A step whose model fails takes the
+ * expert's fallback action and is marked in the step record.
+ */
+import * as fs from 'node:fs';
+import { Network } from '../grid/network';
+import { Series, snapshot } from '../grid/series';
+import { RestorationEnv } from '../env/restoration-env';
+import { ChainSchema, ChainWriter, readChainSteps } from '../mdp';
+import { Expert, ExpertStep } from './expert';
+import { Mode } from './formulation';
+
+export interface Episode {
+  index: number;
+  /** first step (S(t) of its first row) */
+  start: number;
+  length: number;
+}
+
+/** Split steps start .. start+steps-1 into episodes of `episode` steps (the last may be shorter). */
+export function planEpisodes(start: number, steps: number, episode: number): Episode[] {
+  const out: Episode[] = [];
+  for (let t = start, k = 0; t < start + steps; t += episode, k++) out.push({ index: k, start: t, length: Math.min(episode, start + steps - t) });
+  return out;
+}
+
+/** Episodes of shard i of n: every n-th episode, so shards get equal shares of a long run. */
+export function shardEpisodes(eps: Episode[], shard: { index: number; count: number } | null): Episode[] {
+  return shard ? eps.filter((e) => e.index % shard.count === shard.index) : eps;
+}
+
+export interface StepRecord {
+  step: number;
+  episode: number;
+  status: string;
+  fallback: boolean;
+  fallbackReason: string | null;
+  exact: boolean;
+  objective: number | null;
+  gap: number | null;
+  rounds: number;
+  solveMs: number;
+  totalMs: number;
+  openLines: number[];
+  lossKw: number;
+  unservedKw: number;
+  reward: number;
+  actionValid: boolean;
+  terminated: boolean;
+  lpFile: string | null;
+}
+
+export interface ChainRunContext {
+  net: Network;
+  series: Series;
+  mode: Mode;
+  expert: Expert;
+  schema: ChainSchema;
+  /** reward weights etc. for the environment */
+  env: RestorationEnv;
+  /** log/<run> for step_<T>.lp and .log, or null */
+  runDir: string | null;
+}
+
+/**
+ * How far a chain file got: the episodes whose rows are all present (a prefix, since a shard
+ * writes its episodes in order). Cuts the file back to the end of the last complete episode.
+ */
+export function resumePoint(file: string, schema: ChainSchema, eps: Episode[], recordsFile: string | null): number {
+  const steps = readChainSteps(file, schema);
+  let done = 0;
+  let rows = 0;
+  for (const e of eps) {
+    let complete = true;
+    for (let k = 0; k < e.length; k++) if (steps[rows + k] !== e.start + k) { complete = false; break; }
+    if (!complete) break;
+    rows += e.length;
+    done++;
+  }
+  keepLines(file, rows + 1);
+  if (recordsFile && fs.existsSync(recordsFile)) keepLines(recordsFile, rows);
+  return done;
+}
+
+/** Truncate a text file to its first n complete lines. */
+function keepLines(file: string, n: number): void {
+  if (!fs.existsSync(file)) return;
+  const buf = fs.readFileSync(file);
+  let pos = 0;
+  for (let k = 0; k < n; k++) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) { pos = buf.length; break; }
+    pos = nl + 1;
+  }
+  if (pos < buf.length) fs.truncateSync(file, pos);
+}
+
+/**
+ * Run one episode: reset the environment at its start, then expert action -> environment step
+ * -> chain row, for each of its steps. `onStep` sees each record after its row is written.
+ * Yields to the event loop between steps so signals are handled.
+ */
+export async function runEpisode(ctx: ChainRunContext, ep: Episode, writer: ChainWriter, onStep: (r: StepRecord) => void): Promise<void> {
+  const { net, series, env, expert } = ctx;
+  const mts = net.generators.map((g, i) => (g.kind === 'MT' ? i : -1)).filter((i) => i >= 0);
+  expert.dispose(); // a fresh model per episode: episodes are independent
+  env.reset({ options: { start: ep.start, horizon: ep.length } });
+  const nl = net.lines.length;
+  const prevOpen = new Uint8Array(nl);
+  const faultBuf = new Uint8Array(nl);
+  for (let k = 0; k < ep.length; k++) {
+    const t = ep.start + k;
+    const state = env.currentState()!;
+    prevOpen.set(state.lineOpen);
+    const f1 = env.faultsAt(t + 1, faultBuf);
+    const faulted: number[] = [];
+    for (let l = 0; l < nl; l++) if (f1[l]) faulted.push(l);
+    const snap = snapshot(series, t + 1);
+    const r: ExpertStep = expert.solve(snap, prevOpen, faulted, ctx.mode, { runDir: ctx.runDir, tag: String(t) });
+    const a = r.action;
+    const res = env.step({
+      switches: a.lineOpen,
+      mtPKw: mts.map((g) => (a.genOn[g] ? a.genPKw[g] : 0)),
+      mtQKvar: mts.map((g) => (a.genOn[g] ? a.genQKvar[g] : 0)),
+    });
+    writer.append(env.lastTransition()!);
+    onStep({
+      step: t,
+      episode: ep.index,
+      status: r.status,
+      fallback: r.fallback,
+      fallbackReason: r.fallbackReason,
+      exact: r.exact,
+      objective: Number.isFinite(r.objective) ? round(r.objective, 6) : null,
+      gap: Number.isFinite(r.gap) ? round(r.gap, 6) : null,
+      rounds: r.rounds,
+      solveMs: round(r.timing.solveMs, 1),
+      totalMs: round(r.timing.totalMs, 1),
+      openLines: a.openLines,
+      lossKw: round(res.info.lossKw, 4),
+      unservedKw: round(res.info.unservedKw, 4),
+      reward: round(res.reward, 6),
+      actionValid: res.info.valid,
+      terminated: res.terminated,
+      lpFile: r.lpFile,
+    });
+    // an episode the environment ends early (a failed power flow) goes on from the next step
+    if (res.terminated && k + 1 < ep.length) env.reset({ options: { start: t + 1, horizon: ep.length - k - 1 } });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function round(v: number, d: number): number {
+  const f = 10 ** d;
+  return Math.round(v * f) / f;
+}
