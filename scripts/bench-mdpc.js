@@ -6,6 +6,7 @@
  *   node scripts/bench-mdpc.js --ladder        # only the ladder
  *   node scripts/bench-mdpc.js --day           # only the day (data/ieee33-24h, reconfiguration, cost objective)
  *   node scripts/bench-mdpc.js --day --loss-day   # the day with the loss objective too
+ *   node scripts/bench-mdpc.js --day --steps 6    # only the first 6 steps of the day
  *   node scripts/bench-mdpc.js --time-limit 60 --json out/bench-mdpc.json
  *
  * Every figure includes the cone cuts (outer-approximation rounds) and the AC evaluation.
@@ -70,7 +71,8 @@ async function day(objective) {
   const steps = [];
   let prev = null;
   const t0 = performance.now();
-  for (let t = 0; t < series.steps; t++) {
+  const nSteps = Math.min(series.steps, Number(val('--steps', String(series.steps))));
+  for (let t = 0; t < nSteps; t++) {
     const snap = snapshot(series, t);
     const r = ex.solve(snap, prev, snap.faulted);
     prev = r.action.lineOpen;
@@ -80,7 +82,7 @@ async function day(objective) {
   const totalMs = performance.now() - t0;
   ex.dispose();
   const ms = steps.map((s) => s.ms);
-  console.log(`\nday: data/ieee33-24h, ${series.steps} steps, reconfiguration, objective ${objective}, gap ${gap} (persistent model, cuts kept between steps)`);
+  console.log(`\nday: data/ieee33-24h, ${nSteps} of ${series.steps} steps, reconfiguration, objective ${objective}, gap ${gap} (persistent model, cuts kept between steps)`);
   console.log(`  total ${f1(totalMs / 1000)} s, median ${f1(median(ms))} ms/step, max ${f1(Math.max(...ms))} ms, first ${f1(ms[0])} ms, median of steps 2.. ${f1(median(ms.slice(1)))} ms, load ${os.loadavg()[0].toFixed(1)}`);
   console.log(`  statuses: ${[...new Set(steps.map((s) => s.status))].join(', ')}; fallbacks ${steps.filter((s) => s.fallback).length}; rounds per step ${steps.map((s) => s.rounds).join(' ')}`);
   return { objective, totalMs, medianMs: median(ms), steps };
