@@ -24,6 +24,8 @@ interface RunOpts {
   mode: string;
   schema?: string;
   objective: string;
+  branch: string;
+  mt: string;
   weights?: string;
   workers: string;
   shard?: string;
@@ -84,6 +86,8 @@ export async function runCommand(o: RunOpts): Promise<void> {
   // ---- validate everything before writing anything
   const mode = oneOf(o.mode, ['reconfig', 'restore'], '--mode') as Mode;
   const objective = oneOf(o.objective, ['cost', 'loss'], '--objective') as 'cost' | 'loss';
+  const branch = oneOf(o.branch, ['soc', 'lindistflow'], '--branch') as 'soc' | 'lindistflow';
+  const mt = oneOf(o.mt, ['on', 'off'], '--mt') as 'on' | 'off';
   const schemaName = oneOf(o.schema ?? (mode === 'restore' ? 'full' : 'case33py'), ['case33py', 'full'], '--schema') as SchemaName;
   const timeLimitS = parseFloatStrict(o.timeLimit, '--time-limit');
   if (!(timeLimitS > 0)) throw new UsageError(`expected a time limit > 0 seconds, found ${o.timeLimit}`, '--time-limit');
@@ -128,7 +132,7 @@ export async function runCommand(o: RunOpts): Promise<void> {
     const writer = ChainWriter.open(partial, schema, { mode: o.resume && fs.existsSync(partial) ? 'append' : 'replace' });
     const records = fs.openSync(recordsFile, done > 0 ? 'a' : 'w');
     const runDir = o.lp ? path.join(o.logDir, run) : null;
-    const expert = await Expert.create(ctx.net, { mode, objective, weights, timeLimitS, gap, tightening: TIGHT, logDir: runDir });
+    const expert = await Expert.create(ctx.net, { mode, objective, branch, mt, weights, timeLimitS, gap, tightening: TIGHT, logDir: runDir });
     const env = new RestorationEnv({ net: ctx.net, series, mode, weights, termination: 'powerflow', observation: 'full', seed: 0 });
     const todo = episodes.slice(done);
     const total = todo.reduce((s, e) => s + e.length, 0);
@@ -277,6 +281,8 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default('reconfig'))
     .option('--schema <name>', 'chain columns: case33py (the original\'s 92) or full (default: case33py in reconfig, full in restore)')
     .addOption(new Option('--objective <kind>', 'cost (grid + MT + loss + unserved + switching + voltage) or loss').default('cost'))
+    .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one MILP per step').default('soc'))
+    .addOption(new Option('--mt <on|off>', 'off: MTs stay off (topology-only decisions)').default('on'))
     .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
     .option('--workers <K>', 'K processes on this machine (whole episodes each), merged at the end', '1')
     .option('--shard <I/N>', 'run only shard I of N (0-based) into NAME.shard-I-of-N.csv; join them with mdpc merge')

@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { DATA_24H, ROOT, listFiles, runCli, tmpDir } from '../testing/helpers';
+import { planEpisodes, shardEpisodes } from '../opt/chain-run';
+
+// 4 transitions of the 24-hour day in episodes of 2, with the fast (approximate) LinDistFlow model
+// and no MT decisions: the run mechanics (files, workers, shards, resume, locks) are what is tested
+// here; the exact model is tested in src/opt.
+const BASE = ['run', '--data', DATA_24H, '--start', '0', '--steps', '4', '--episode', '2', '--branch', 'lindistflow', '--mt', 'off', '--objective', 'loss', '--time-limit', '60', '--quiet'];
+
+function read(f: string): string {
+  return fs.readFileSync(f, 'utf8');
+}
+
+test('episodes and shards partition the steps', () => {
+  const eps = planEpisodes(5, 10, 4);
+  assert.deepEqual(eps.map((e) => [e.start, e.length]), [[5, 4], [9, 4], [13, 2]]);
+  const a = shardEpisodes(eps, { index: 0, count: 2 }).map((e) => e.index);
+  const b = shardEpisodes(eps, { index: 1, count: 2 }).map((e) => e.index);
+  assert.deepEqual([...a, ...b].sort(), [0, 1, 2]);
+});
+
+test('mdpc run: a complete chain in the original layout, with manifest, .lp and .log per step', () => {
+  const dir = tmpDir();
+  const r = runCli('mdpc', [...BASE, '--run', 'one'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const csv = read(path.join(dir, 'out/res_MDPC/one.csv')).trim().split('\n');
+  assert.equal(csv.length, 5);
+  const header = csv[0].split(',');
+  assert.equal(header.length, 92);
+  assert.deepEqual([header[0], header[39], header[40], header[51], header[91]], ['S(t)_Pin_1', 'current_time', 'A(t)_Pmt_1', 'R(t+1)', 'next_time']);
+  assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[39])), [0, 1, 2, 3]);
+  for (const l of csv.slice(1)) assert.equal(l.split(',').length, 92);
+  const m = JSON.parse(read(path.join(dir, 'out/res_MDPC/one.manifest.json')));
+  assert.equal(m.rows, 4);
+  assert.equal(m.steps.length, 4);
+  assert.ok(m.steps.every((s: { status: string; fallback: boolean }) => s.status === 'optimal' && !s.fallback));
+  assert.ok(m.dataFiles.length > 3);
+  const logs = listFiles(path.join(dir, 'log/one'));
+  for (let t = 0; t < 4; t++) assert.ok(logs.includes(`step_${t}.lp`) && logs.includes(`step_${t}.log`), `step ${t}`);
+  assert.equal(listFiles(path.join(dir, 'out/res_MDPC')).filter((f) => /partial|lock/.test(f)).length, 0);
+});
+
+test('mdpc run: --workers 2, shards + merge, and kill -9 + --resume all give the single-process file', async () => {
+  const dir = tmpDir();
+  const single = runCli('mdpc', [...BASE, '--run', 'ref', '--no-lp'], { cwd: dir });
+  assert.equal(single.code, 0, single.stderr);
+  const ref = read(path.join(dir, 'out/res_MDPC/ref.csv'));
+
+  const w = runCli('mdpc', [...BASE, '--run', 'w2', '--workers', '2', '--no-lp'], { cwd: dir });
+  assert.equal(w.code, 0, w.stderr);
+  assert.equal(read(path.join(dir, 'out/res_MDPC/w2.csv')), ref);
+  assert.equal(JSON.parse(read(path.join(dir, 'out/res_MDPC/w2.manifest.json'))).steps.length, 4);
+
+  for (const i of [1, 0]) {
+    const s = runCli('mdpc', [...BASE, '--run', 'sh', '--shard', `${i}/2`, '--no-lp'], { cwd: dir });
+    assert.equal(s.code, 0, s.stderr);
+  }
+  const mg = runCli('mdpc', ['merge', '--run', 'sh', '--shards', '2'], { cwd: dir });
+  assert.equal(mg.code, 0, mg.stderr);
+  assert.equal(read(path.join(dir, 'out/res_MDPC/sh.csv')), ref);
+
+  // kill -9 after the first rows are written, then resume
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mdpc.js'), ...BASE, '--run', 'k', '--no-lp'], { cwd: dir, stdio: 'ignore' });
+  const partial = path.join(dir, 'out/res_MDPC/k.csv.partial');
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      const rows = fs.existsSync(partial) ? read(partial).split('\n').length - 2 : 0;
+      if (rows >= 1 || child.exitCode !== null) { clearInterval(poll); resolve(); }
+    }, 20);
+  });
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.on('exit', resolve));
+  assert.ok(fs.existsSync(partial), 'killed before the end: the partial chain is there');
+  const kept = read(partial).split('\n').length - 2;
+  assert.ok(kept >= 1 && kept < 4, `${kept} complete rows kept`);
+  // a fresh run without --resume is refused; with it, the dead run's lock is taken over
+  const again = runCli('mdpc', [...BASE, '--run', 'k', '--no-lp'], { cwd: dir });
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /interrupted run left .*k\.csv\.partial: add --resume/);
+  const res = runCli('mdpc', [...BASE, '--run', 'k', '--no-lp', '--resume'], { cwd: dir, env: { QUIET_OFF: '1' } });
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stderr, /taking over the stale lock/);
+  assert.equal(read(path.join(dir, 'out/res_MDPC/k.csv')), ref);
+});
+
+test('mdpc run: two runs on the same output do not both write', async () => {
+  const dir = tmpDir();
+  const args = [path.join(ROOT, 'bin/mdpc.js'), ...BASE, '--run', 'same', '--no-lp'];
+  const a = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const lock = path.join(dir, 'out/res_MDPC/same.lock');
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => { if (fs.existsSync(lock) || a.exitCode !== null) { clearInterval(poll); resolve(); } }, 10);
+  });
+  const b = runCli('mdpc', [...BASE, '--run', 'same', '--no-lp', '--resume'], { cwd: dir });
+  const codeA = await new Promise<number | null>((resolve) => a.on('exit', resolve));
+  assert.equal(codeA, 0);
+  assert.equal(b.code, 3, b.stderr);
+  assert.match(b.stderr, /same is being written by process \d+/);
+  assert.equal(read(path.join(dir, 'out/res_MDPC/same.csv')).trim().split('\n').length, 5);
+});
+
+test('mdpc run / merge / clean: bad input is one line, exit 2, nothing written', () => {
+  const dir = tmpDir();
+  const cases: [string[], RegExp][] = [
+    [['run', '--mode', 'island'], /option --mode: expected one of reconfig, restore, found "island"/],
+    [['run', '--steps', '99999'], /option --steps: expected an integer in 1\.\.12863, found 99999/],
+    [['run', '--start', '12863'], /option --start: expected an integer in 0\.\.12862, found 12863/],
+    [['run', '--shard', '2/2'], /option --shard: expected 0 <= I < N, found 2\/2/],
+    [['run', '--shard', 'x'], /option --shard: expected I\/N like 0\/4/],
+    [['run', '--time-limit', '0'], /option --time-limit: expected a time limit > 0 seconds, found 0/],
+    [['run', '--time-limit', '-5'], /option --time-limit: expected a time limit > 0 seconds/],
+    [['run', '--schema', 'wide'], /option --schema: expected one of case33py, full, found "wide"/],
+    [['run', '--workers', '0'], /option --workers: expected an integer in 1\.\.64, found 0/],
+    [['run', '--run', 'a/b'], /option --run: expected a run name of letters/],
+    [['run', '--out-dir', '/proc/version/x'], /option --out-dir: cannot write into "\/proc\/version\/x"/],
+    [['run', '--log-dir', '/proc/version/x'], /option --log-dir: cannot write into "\/proc\/version\/x"/],
+    [['merge', '--run', 'nope', '--shards', '2'], /nope\.shard-0-of-2\.csv: shard file not found/],
+    [['merge', '--run', 'x'], /option --shards: give the number of shards/],
+    [['clean'], /option --keep-runs: give --keep-runs N and\/or --keep-days D/],
+    [['clean', '--keep-days', 'soon'], /option --keep-days: expected a number, found "soon"/],
+  ];
+  for (const [args, re] of cases) {
+    const r = runCli('mdpc', args, { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.code} ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.deepEqual(listFiles(dir), [], args.join(' '));
+  }
+});
