@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { DATA_24H, ROOT, listFiles, runCli, tmpDir } from '../testing/helpers';
 import { planEpisodes, shardEpisodes } from '../opt/chain-run';
 
@@ -130,4 +130,23 @@ test('mdpc run / merge / clean: bad input is one line, exit 2, nothing written',
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.deepEqual(listFiles(dir), [], args.join(' '));
   }
+});
+
+test('many machines: N shard processes launched at once (GNU parallel, else xargs -P), then merge, give the single-process file', () => {
+  const dir = tmpDir();
+  const bin = path.join(ROOT, 'bin/mdpc.js');
+  const single = runCli('mdpc', [...BASE, '--run', 'one', '--no-lp'], { cwd: dir });
+  assert.equal(single.code, 0, single.stderr);
+  const args = [...BASE, '--run', 'par', '--no-lp'].map((a) => `'${a}'`).join(' ');
+  const hasParallel = spawnSync('sh', ['-c', 'command -v parallel'], { encoding: 'utf8' }).status === 0;
+  // the same command line a Slurm array job or a Kubernetes indexed Job runs with its index
+  const cmd = hasParallel
+    ? `parallel --will-cite -j 2 '${process.execPath}' '${bin}' ${args} --shard {}/2 ::: 0 1`
+    : `printf '0\\n1\\n' | xargs -P 2 -I{} '${process.execPath}' '${bin}' ${args} --shard {}/2`;
+  const r = spawnSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${hasParallel ? 'parallel' : 'xargs'}: ${r.stderr}`);
+  const m = runCli('mdpc', ['merge', '--run', 'par', '--shards', '2'], { cwd: dir });
+  assert.equal(m.code, 0, m.stderr);
+  assert.equal(read(path.join(dir, 'out/res_MDPC/par.csv')), read(path.join(dir, 'out/res_MDPC/one.csv')));
+  assert.deepEqual(listFiles(path.join(dir, 'out/res_MDPC')).filter((f) => f.includes('shard')), []);
 });
