@@ -24,6 +24,14 @@ Exit codes:
 /** Run a CLI main: map errors to one line on stderr and an exit code; never a stack trace. */
 export async function runMain(tool: string, program: Command, argv: string[]): Promise<void> {
   quietOnClosedPipe();
+  // every subcommand's --help lists the exit codes too
+  const walk = (c: Command): void => {
+    for (const sub of c.commands) {
+      sub.addHelpText('after', EXIT_CODES_HELP);
+      walk(sub);
+    }
+  };
+  walk(program);
   program.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -19,7 +19,7 @@ import { pruneRunDirs } from '../io/retention';
 interface RunOpts {
   data?: string;
   start: string;
-  steps: string;
+  steps?: string;
   episode: string;
   mode: string;
   schema?: string;
@@ -104,7 +104,7 @@ export async function runCommand(o: RunOpts): Promise<void> {
   const last = series.steps - 2; // A(t) is evaluated at t+1
   if (last < 0) throw new UsageError(`the series in ${ctx.dir} is too short for a transition`, '--data');
   const start = parseIntStrict(o.start, '--start', 0, last);
-  const steps = parseIntStrict(o.steps, '--steps', 1, last - start + 1);
+  const steps = o.steps !== undefined ? parseIntStrict(o.steps, '--steps', 1, last - start + 1) : Math.min(24, last - start + 1);
   const episode = parseIntStrict(o.episode, '--episode', 1, 1_000_000);
   checkWritableDir(o.outDir, '--out-dir');
   if (o.lp) checkWritableDir(o.logDir, '--log-dir');
@@ -276,7 +276,7 @@ export function registerRun(program: Command): void {
     .description('expert MDP chain: per step, solve the MILP (HiGHS), step the environment, append S(t), A(t), R(t+1), S(t+1)')
     .option('--data <dir>', 'case directory (default: the bundled IEEE 33-bus case)')
     .option('--start <T>', 'first step S(t) (0-based row of the series)', '0')
-    .option('--steps <N>', 'number of transitions', '24')
+    .option('--steps <N>', 'number of transitions (default: 24, or as many as the series holds)')
     .option('--episode <H>', 'steps per episode (each starts from the normal topology with a fresh model)', '24')
     .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default('reconfig'))
     .option('--schema <name>', 'chain columns: case33py (the original\'s 92) or full (default: case33py in reconfig, full in restore)')
