@@ -150,3 +150,22 @@ test('many machines: N shard processes launched at once (GNU parallel, else xarg
   assert.equal(read(path.join(dir, 'out/res_MDPC/par.csv')), read(path.join(dir, 'out/res_MDPC/one.csv')));
   assert.deepEqual(listFiles(path.join(dir, 'out/res_MDPC')).filter((f) => f.includes('shard')), []);
 });
+
+test('merge orders rows by step for both schemas and refuses a step twice or a different header', async () => {
+  const { mergeChainFiles } = await import('./mdpc-run');
+  const dir = tmpDir();
+  const w = (name: string, text: string): string => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  const a = w('a.csv', 'S(t)_step,x\n2,c\n0,a\n');
+  const b = w('b.csv', 'S(t)_step,x\n1,b\n');
+  assert.equal(mergeChainFiles([a, b], path.join(dir, 'm.csv')), 3);
+  assert.equal(read(path.join(dir, 'm.csv')), 'S(t)_step,x\n0,a\n1,b\n2,c\n');
+  const c = w('c.csv', 'p,current_time\n9,5\n8,4\n');
+  assert.equal(mergeChainFiles([c], path.join(dir, 'n.csv')), 2);
+  assert.equal(read(path.join(dir, 'n.csv')), 'p,current_time\n8,4\n9,5\n');
+  assert.throws(() => mergeChainFiles([a, w('d.csv', 'S(t)_step,x\n0,z\n')], path.join(dir, 'o.csv')), /d\.csv, row 2: expected each step once, step 0 is also in .*a\.csv/);
+  assert.throws(() => mergeChainFiles([a, c], path.join(dir, 'o.csv')), /c\.csv, row 1: expected the same header/);
+  assert.equal(fs.existsSync(path.join(dir, 'o.csv')), false);
+});

@@ -252,8 +252,9 @@ export function mergeChainFiles(files: string[], outFile: string): number {
     if (header === null) {
       header = h;
       const cols = h.split(',');
-      stepCol = cols.indexOf('current_time') >= 0 ? cols.indexOf('current_time') : cols.indexOf('step');
-      if (stepCol < 0) throw new InputError('BAD_HEADER', 'expected a chain file header with a current_time or step column', { file: f, row: 1 });
+      // the step of S(t): current_time (case33py schema) or S(t)_step (full schema)
+      stepCol = cols.findIndex((c) => c === 'current_time' || c === 'S(t)_step' || c === 'step');
+      if (stepCol < 0) throw new InputError('BAD_HEADER', 'expected a chain file header with a current_time or S(t)_step column', { file: f, row: 1 });
     } else if (h !== header) {
       throw new InputError('SCHEMA_MISMATCH', `expected the same header as ${files[0]}`, { file: f, row: 1 });
     }
