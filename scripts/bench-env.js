@@ -35,11 +35,7 @@ const OBS = arg('--obs', 'case33py');
 const JSON_OUT = process.argv.includes('--json');
 const CLI = path.join(ROOT, 'bin', 'powerflow.js');
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const { median } = require('./bench-lib');
 
 function benchLibrary() {
   const net = loadCase(DATA);

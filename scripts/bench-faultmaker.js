@@ -44,11 +44,7 @@ const cases = [
   },
 ];
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+const { median } = require('./bench-lib');
 
 const results = [];
 const loadBefore = os.loadavg()[0];

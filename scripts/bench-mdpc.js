@@ -31,7 +31,7 @@ const doLadder = flag('--ladder') || !flag('--day');
 const doDay = flag('--day') || !flag('--ladder');
 const ROOT = path.join(__dirname, '..');
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const { median } = require('./bench-lib');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
 
 /** the ladder: each row adds one change to the previous */

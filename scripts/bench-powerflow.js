@@ -17,11 +17,7 @@ const { loadSeries, nominalSnapshot } = require(path.join(root, 'dist/grid/serie
 const { PowerFlow } = require(path.join(root, 'dist/powerflow/solver'));
 const { buildRequest } = require(path.join(root, 'dist/powerflow/request'));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const { median } = require('./bench-lib');
 const data = path.join(root, 'data', 'ieee33');
 const net = loadCase(data);
 const ties = [33, 34, 35, 36, 37].map((id) => net.lineIndex.get(id));

@@ -22,11 +22,7 @@ const { PowerFlow } = require(path.join(root, 'dist/powerflow/solver'));
 const { buildRequest } = require(path.join(root, 'dist/powerflow/request'));
 const { normallyOpenLines } = require(path.join(root, 'dist/grid/network'));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const { median } = require('./bench-lib');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'case33ts-scale-'));
 const result = {};
 

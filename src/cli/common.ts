@@ -121,6 +121,28 @@ export function parseLineIds(net: Network, values: string[] | string | undefined
   return out;
 }
 
+/** A value from a fixed set, else a UsageError naming the option. */
+export function oneOf(v: string, allowed: readonly string[], option: string): string {
+  if (!allowed.includes(v)) throw new UsageError(`expected one of ${allowed.join(', ')}, found "${v}"`, option);
+  return v;
+}
+
+/**
+ * Whether files could be created in `dir` (which may not exist yet): its nearest existing
+ * ancestor is a writable directory. Creates nothing, so a usage error leaves no trace.
+ */
+export function canWriteInto(dir: string): boolean {
+  let probe = path.resolve(dir);
+  while (!fs.existsSync(probe)) probe = path.dirname(probe);
+  try {
+    if (!fs.statSync(probe).isDirectory()) return false;
+    fs.accessSync(probe, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** commander collector for repeatable options */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import * as cliProgress from 'cli-progress';
-import { configure, dataFiles, loadContext, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
+import { canWriteInto, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
 import { loadWeights } from '../env/reward';
 import { RestorationEnv } from '../env/restoration-env';
 import { chainSchema, ChainWriter, SchemaName } from '../mdp';
@@ -15,6 +15,7 @@ import { acquireLock, lockFileFor } from '../io/lock';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { pruneRunDirs } from '../io/retention';
+import { countNewlines } from '../io/fast-complex';
 
 interface RunOpts {
   data?: string;
@@ -55,11 +56,6 @@ original); a step whose model fails takes the fallback action (keep the topology
 open, MTs off, shed what is cut off), marked "fallback" in the manifest.
 The chain is written to NAME.csv.partial and renamed to NAME.csv when complete.`;
 
-function oneOf(v: string, allowed: string[], option: string): string {
-  if (!allowed.includes(v)) throw new UsageError(`expected one of ${allowed.join(', ')}, found "${v}"`, option);
-  return v;
-}
-
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!m) throw new UsageError(`expected I/N like 0/4 (shard I of N, 0-based), found "${text}"`, '--shard');
@@ -70,14 +66,7 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 function checkWritableDir(dir: string, option: string): void {
-  let probe = path.resolve(dir);
-  while (!fs.existsSync(probe)) probe = path.dirname(probe);
-  try {
-    if (!fs.statSync(probe).isDirectory()) throw new Error('not a directory');
-    fs.accessSync(probe, fs.constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write into "${dir}"`, option);
-  }
+  if (!canWriteInto(dir)) throw new UsageError(`cannot write into "${dir}"`, option);
 }
 
 const shardSuffix = (s: { index: number; count: number }): string => `.shard-${s.index}-of-${s.count}`;
@@ -224,12 +213,10 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
   }
 }
 
+/** Data rows of a chain file (lines after the header); 0 when it does not exist yet. */
 function countRows(file: string): number {
   try {
-    const b = fs.readFileSync(file);
-    let n = -1;
-    for (let p = b.indexOf(10); p >= 0; p = b.indexOf(10, p + 1)) n++;
-    return Math.max(0, n);
+    return Math.max(0, countNewlines(fs.readFileSync(file)) - 1);
   } catch {
     return 0;
   }

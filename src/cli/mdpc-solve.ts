@@ -1,8 +1,7 @@
 /** `mdpc solve`: the expert's action for one snapshot, with its AC power-flow evaluation. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { configure, loadContext, parseFloatStrict, parseIntStrict, parseLineIds, collect, UsageError } from './common';
+import { canWriteInto, configure, loadContext, oneOf, parseFloatStrict, parseIntStrict, parseLineIds, collect, UsageError } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { loadWeights } from '../env/reward';
 import { Expert, ExpertOptions, ExpertStep } from '../opt/expert';
@@ -28,11 +27,6 @@ export interface SolveCliOptions {
   log: boolean;
   naive?: boolean;
   json?: boolean;
-}
-
-function oneOf(v: string, allowed: string[], option: string): string {
-  if (!allowed.includes(v)) throw new UsageError(`expected one of ${allowed.join(', ')}, found "${v}"`, option);
-  return v;
 }
 
 /** Validate every option and load the inputs; nothing is written before this returns. */
@@ -71,14 +65,7 @@ export function prepareSolve(o: SolveCliOptions): { expertOpts: Partial<ExpertOp
     const name = o.run ?? `solve-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${process.pid}`;
     runDir = path.resolve('log', name);
     // fail before writing anything when log/ cannot be written
-    let probe = path.resolve('log');
-    while (!fs.existsSync(probe)) probe = path.dirname(probe);
-    try {
-      fs.accessSync(probe, fs.constants.W_OK);
-      if (fs.existsSync(runDir)) fs.accessSync(runDir, fs.constants.W_OK);
-    } catch {
-      throw new UsageError(`cannot write the solver files under ${runDir}`, '--run');
-    }
+    if (!canWriteInto(runDir)) throw new UsageError(`cannot write the solver files under ${runDir}`, '--run');
   }
   const expertOpts: Partial<ExpertOptions> = {
     mode, objective, branch, pickup, mt, voltage, curtailable: !!o.curtail, weights, timeLimitS, gap,

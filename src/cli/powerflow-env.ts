@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Command } from 'commander';
-import { configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
+import { configure, loadContext, oneOf, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { loadWeights } from '../env/reward';
@@ -37,8 +37,7 @@ interface EnvCliOptions {
 /** commander parser for a fixed set of values: a UsageError (one line, exit 2) otherwise. */
 function choice(option: string, values: string[]): (v: string) => string {
   return (v: string) => {
-    if (!values.includes(v)) throw new UsageError(`expected one of ${values.join(', ')}, found "${v}"`, option);
-    return v;
+    return oneOf(v, values, option);
   };
 }
 

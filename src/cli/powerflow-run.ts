@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { stringify } from 'csv-stringify/sync';
-import { withOutputLock, collect, dataFiles, loadContext, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
+import { canWriteInto, withOutputLock, collect, dataFiles, loadContext, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { normallyOpenLines } from '../grid/network';
 import { PowerFlow } from '../powerflow/solver';
@@ -95,15 +95,9 @@ function parseMt(ctx: CaseContext, values: string[] | undefined, snap: Snapshot)
   return out;
 }
 
-/** Check an output path can be written before any work is done. */
+/** Check an output path can be written before any work is done (creating nothing). */
 function prepareOutput(file: string, option: string): void {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write into directory "${path.dirname(file)}"`, option);
-  }
+  if (!canWriteInto(path.dirname(path.resolve(file)))) throw new UsageError(`cannot write into directory "${path.dirname(file)}"`, option);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`"${file}" is a directory`, option);
 }
 

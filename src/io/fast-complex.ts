@@ -26,7 +26,7 @@ export function scanComplexTable(bytes: Uint8Array, width: number, keep?: Uint8A
   let kept = 0;
   for (let c = 0; c < width; c++) out[c] = !keep || keep[c] ? kept++ : -1;
   let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 BOM
-  let cap = Math.max(1, countLines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
+  let cap = Math.max(1, countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
   let re = new Float64Array(cap * kept);
   let im = new Float64Array(cap * kept);
   let rows = 0;
@@ -131,7 +131,7 @@ export function scanFlagTable(bytes: Uint8Array, width: number): { rows: number;
   const n = bytes.length;
   const buf = padded(bytes);
   let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  let cap = Math.max(1, countLines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
+  let cap = Math.max(1, countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
   let flags = new Uint8Array(cap * width);
   let rows = 0;
   while (i < n) {
@@ -203,7 +203,7 @@ function parseNum(buf: Uint8Array, p: number, out: Float64Array): number {
 }
 
 /** Number of newline bytes (memchr-speed through Buffer.indexOf): an upper bound on the rows. */
-function countLines(bytes: Uint8Array): number {
+export function countNewlines(bytes: Uint8Array): number {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   let k = 0;
   for (let p = b.indexOf(10); p >= 0; p = b.indexOf(10, p + 1)) k++;
