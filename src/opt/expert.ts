@@ -17,12 +17,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Network, normallyOpenLines } from '../grid/network';
+import { fundamentalLoops } from '../topology/graph';
 import { Snapshot } from '../grid/series';
 import { PowerFlow } from '../powerflow/solver';
 import { PfRequest, PfResult } from '../powerflow/types';
 import { RewardTerms, RewardWeights, DEFAULT_WEIGHTS, computeReward } from '../env/reward';
 import { writeFileAtomic } from '../io/atomic';
-import { loadHighs, SyncedMip, MipOutcome, MipStatus } from './highs';
+import { loadHighs, SyncedMip, MipOutcome, MipSettings, MipStatus } from './highs';
 import {
   BranchModel, Formulation, VoltageRule, FormulationOptions, Mode, ObjectiveKind, Tightening, TIGHT,
   applyStep, buildFormulation, pruneCuts, cutRows, cutsAppended, perspectiveRow, seeding, CutRow,
@@ -64,6 +65,16 @@ export interface ExpertOptions {
   seedCuts: boolean;
   /** write step_<T>.lp and step_<T>.log here; null = do not write */
   logDir: string | null;
+  /**
+   * 'certify' (default): start from the best topology an AC branch exchange finds (from the
+   * previous step's), converge its cuts on the LP so it is an exact incumbent, then one MILP at
+   * the requested gap; the step is optimal when the exact incumbent is within the gap of the
+   * MILP's bound (a valid bound: the cuts relax the cones). 'rounds': re-solve the MILP after
+   * every batch of cuts until its own solution satisfies the cones (the ladder's variants).
+   */
+  scheme: 'certify' | 'rounds';
+  /** HiGHS' primal heuristic effort in the MILP (0 = none; an exact incumbent is already offered) */
+  heuristicEffort: number;
 }
 
 export const DEFAULT_EXPERT: ExpertOptions = {
@@ -84,10 +95,12 @@ export const DEFAULT_EXPERT: ExpertOptions = {
   reuse: true,
   persistent: true,
   looseGap: 0.02,
-  rootCuts: 10,
+  rootCuts: 3,
   pruneSlack: 0.05,
   seedCuts: true,
   logDir: null,
+  scheme: 'certify',
+  heuristicEffort: 0,
 };
 
 /** Cone violations are relative to max(p^2 + q^2, FLOOR): below 1 kVA (at 1 MVA base) flows are judged in absolute terms. */
@@ -246,57 +259,63 @@ export class Expert {
         cutsAppended(F);
       }
     }
-    // phase 1 at a loose gap while cuts are still being found; the final rounds at the requested gap
-    let loose = o.branch === 'soc' && o.looseGap > o.gap;
-    while (rounds < o.maxRounds) {
-      rounds++;
-      const r = mip.run({ ...settings(), relGap: loose ? o.looseGap : o.gap });
-      solveMs += r.timeMs;
-      mipMs.push(r.timeMs);
-      mip.note(`-- round ${rounds}: ${r.highsStatus}, objective ${r.objective}, bound ${r.bound}, ${r.timeMs.toFixed(1)} ms`);
-      if (!r.hasSolution) {
-        failure = `${r.highsStatus} in round ${rounds}`;
-        // a later round without a solution: keep the previous round's (not cone-exact) solution
-        if (last) last = { ...last, status: r.status === 'optimal' ? 'failed' : r.status };
-        break;
-      }
-      last = r;
-      if (o.branch !== 'soc') { converged = true; maxViol = 0; break; }
-      const cuts = violatedCuts(F, r.x, o.violationTol);
-      maxViol = cuts.maxViol;
-      mip.note(`   max relative cone violation ${maxViol.toExponential(3)}, ${cuts.rows.length} cuts`);
-      if (cuts.rows.length === 0) {
-        if (loose) {
-          // cones hold at the loose gap: re-solve at the requested gap from this (feasible) point
-          loose = false;
-          mip.setStart(r.x);
-          continue;
+    if (o.scheme === 'certify' && o.branch === 'soc' && o.persistent) {
+      const c = this.certify(F, mip, snap, prevOpen, faultMask, mode, deadline);
+      last = c.last; rounds = c.rounds; lpRounds += c.lpRounds; maxViol = c.maxViol; solveMs += c.solveMs;
+      mipMs.push(...c.mipMs); converged = c.converged; failure = c.failure;
+    } else {
+      // phase 1 at a loose gap while cuts are still being found; the final rounds at the requested gap
+      let loose = o.branch === 'soc' && o.looseGap > o.gap;
+      while (rounds < o.maxRounds) {
+        rounds++;
+        const r = mip.run({ ...settings(), relGap: loose ? o.looseGap : o.gap });
+        solveMs += r.timeMs;
+        mipMs.push(r.timeMs);
+        mip.note(`-- round ${rounds}: ${r.highsStatus}, objective ${r.objective}, bound ${r.bound}, ${r.timeMs.toFixed(1)} ms`);
+        if (!r.hasSolution) {
+          failure = `${r.highsStatus} in round ${rounds}`;
+          // a later round without a solution: keep the previous round's (not cone-exact) solution
+          if (last) last = { ...last, status: r.status === 'optimal' ? 'failed' : r.status };
+          break;
         }
-        converged = true;
-        break;
-      }
-      mip.addRows(cuts.rows);
-      cutsAppended(F);
-      if (r.status !== 'optimal' || performance.now() > deadline) break;
-      if (o.polish) {
-        // converge the cuts on the LP of this topology; its solution then satisfies every cut
-        const saveLo = ints.map((j) => F.lp.colLower[j]);
-        const saveHi = ints.map((j) => F.lp.colUpper[j]);
-        for (const j of ints) { const v = Math.round(r.x[j]); mip.setColBounds(j, v, v); }
-        let good: Float64Array | null = null;
-        for (let k = 0; k < 50 && performance.now() < deadline; k++) {
-          const lpr = mip.runRelaxation(settings());
-          solveMs += lpr.timeMs;
-          lpRounds++;
-          if (!lpr.hasSolution) break;
-          const c2 = violatedCuts(F, lpr.x, o.violationTol);
-          if (c2.rows.length === 0) { good = lpr.x; break; }
-          mip.addRows(c2.rows);
-          cutsAppended(F);
+        last = r;
+        if (o.branch !== 'soc') { converged = true; maxViol = 0; break; }
+        const cuts = violatedCuts(F, r.x, o.violationTol);
+        maxViol = cuts.maxViol;
+        mip.note(`   max relative cone violation ${maxViol.toExponential(3)}, ${cuts.rows.length} cuts`);
+        if (cuts.rows.length === 0) {
+          if (loose) {
+            // cones hold at the loose gap: re-solve at the requested gap from this (feasible) point
+            loose = false;
+            mip.setStart(r.x);
+            continue;
+          }
+          converged = true;
+          break;
         }
-        ints.forEach((j, k) => mip.setColBounds(j, saveLo[k], saveHi[k]));
-        if (good) mip.setStart(good);
-        mip.note(`   LP polish: ${lpRounds} LP rounds so far${good ? ', start offered' : ''}`);
+        mip.addRows(cuts.rows);
+        cutsAppended(F);
+        if (r.status !== 'optimal' || performance.now() > deadline) break;
+        if (o.polish) {
+          // converge the cuts on the LP of this topology; its solution then satisfies every cut
+          const saveLo = ints.map((j) => F.lp.colLower[j]);
+          const saveHi = ints.map((j) => F.lp.colUpper[j]);
+          for (const j of ints) { const v = Math.round(r.x[j]); mip.setColBounds(j, v, v); }
+          let good: Float64Array | null = null;
+          for (let k = 0; k < 50 && performance.now() < deadline; k++) {
+            const lpr = mip.runRelaxation(settings());
+            solveMs += lpr.timeMs;
+            lpRounds++;
+            if (!lpr.hasSolution) break;
+            const c2 = violatedCuts(F, lpr.x, o.violationTol);
+            if (c2.rows.length === 0) { good = lpr.x; break; }
+            mip.addRows(c2.rows);
+            cutsAppended(F);
+          }
+          ints.forEach((j, k) => mip.setColBounds(j, saveLo[k], saveHi[k]));
+          if (good) mip.setStart(good);
+          mip.note(`   LP polish: ${lpRounds} LP rounds so far${good ? ', start offered' : ''}`);
+        }
       }
     }
     const mode0 = mode;
@@ -361,6 +380,223 @@ export class Expert {
     };
   }
 
+  /**
+   * The certified scheme (see ExpertOptions.scheme). Returns the exact incumbent as `last`
+   * (objective = its exact model objective, bound = the best MILP bound, gap between them).
+   */
+  private certify(F: Formulation, mip: SyncedMip, snap: Snapshot, prevOpen: Uint8Array | null, faultMask: Uint8Array, mode: Mode, deadline: number): {
+    last: MipOutcome | null; rounds: number; lpRounds: number; maxViol: number; solveMs: number; mipMs: number[]; converged: boolean; failure: string | null;
+  } {
+    const o = this.opts;
+    const left = (): number => Math.max(0.01, (deadline - performance.now()) / 1000);
+    const out = { last: null as MipOutcome | null, rounds: 0, lpRounds: 0, maxViol: Infinity, solveMs: 0, mipMs: [] as number[], converged: false, failure: null as string | null };
+    let best: MipOutcome | null = null;
+    const consider = (p: MipOutcome | null, why: string): void => {
+      if (!p) return;
+      mip.note(`   exact incumbent (${why}): objective ${p.objective}`);
+      if (!best || p.objective < best.objective) best = p;
+    };
+    // 1. an exact incumbent: the topology of an AC branch exchange, its cuts converged
+    const tBx = performance.now();
+    const seen = this.net.lines.map(() => [] as number[]);
+    const seedRows: CutRow[] = [];
+    const startOpen = this.branchExchange(snap, prevOpen, faultMask, mode, o.seedCuts ? (pf) => seedRows.push(...acCuts(F, pf, seen)) : undefined);
+    mip.addRows(seedRows);
+    cutsAppended(F);
+    mip.note(`-- AC branch exchange: open [${idsOf(this.net, startOpen).join(',')}] in ${(performance.now() - tBx).toFixed(1)} ms, ${seedRows.length} cuts at the AC flows it met`);
+    const p0 = this.polishTopology(F, mip, { open: startOpen }, deadline, out);
+    consider(p0, 'branch exchange');
+    if (p0 && mode === 'reconfig') {
+      // MTs dispatched: exchange again with that dispatch, so the cuts sit at flows the MILP will meet
+      const a0 = this.extractAction(F, p0.x, faultMask);
+      if (a0.genOn.some((on, k) => on && this.net.generators[k].kind === 'MT')) {
+        const n0 = seedRows.length;
+        const open2 = this.branchExchange(snap, startOpen, faultMask, mode, (pf) => seedRows.push(...acCuts(F, pf, seen)), a0);
+        mip.addRows(seedRows.slice(n0));
+        cutsAppended(F);
+        mip.note(`-- AC branch exchange with the MT dispatch: open [${idsOf(this.net, open2).join(',')}], ${seedRows.length - n0} cuts`);
+        if (open2.some((v, l) => v !== startOpen[l])) consider(this.polishTopology(F, mip, { open: open2 }, deadline, out), 'branch exchange with MTs');
+      }
+    }
+    let bound = -Infinity;
+    while (out.rounds < o.maxRounds && performance.now() < deadline) {
+      out.rounds++;
+      if (best) mip.setStart((best as MipOutcome).x);
+      const r = mip.run({ timeLimitS: left(), relGap: o.gap * Number(process.env.CASE33_GF ?? 1), heuristicEffort: o.heuristicEffort });
+      out.solveMs += r.timeMs;
+      out.mipMs.push(r.timeMs);
+      mip.note(`-- MILP ${out.rounds}: ${r.highsStatus}, objective ${r.objective}, bound ${r.bound}, ${r.nodes} nodes, ${r.timeMs.toFixed(1)} ms`);
+      if (Number.isFinite(r.bound)) bound = Math.max(bound, r.bound);
+      if (r.status === 'infeasible') { out.failure = `${r.highsStatus} in MILP ${out.rounds}`; if (!best) return { ...out, last: { ...r, status: 'infeasible' } }; break; }
+      if (r.hasSolution) {
+        const cuts = violatedCuts(F, r.x, o.violationTol);
+        if (cuts.rows.length === 0) consider(r, `MILP ${out.rounds}`);
+        else {
+          // the MILP's point is not exact: converge its topology, and cut the point off
+          consider(this.polishTopology(F, mip, { ints: r.x }, deadline, out), `MILP ${out.rounds} topology`);
+          mip.addRows(violatedCuts(F, r.x, o.violationTol).rows);
+          cutsAppended(F);
+        }
+      } else if (!best) {
+        out.failure = `${r.highsStatus} in MILP ${out.rounds}`;
+        return { ...out, last: r };
+      }
+      if (best) {
+        const b: MipOutcome = best;
+        const gap = (b.objective - bound) / Math.max(Math.abs(b.objective), 1e-9);
+        mip.note(`   exact incumbent ${b.objective}, bound ${bound}, gap ${gap.toExponential(3)}`);
+        if (gap <= o.gap + 1e-12) {
+          out.converged = true;
+          best = { ...b, status: 'optimal', bound, gap: Math.max(0, gap) };
+          break;
+        }
+        best = { ...b, status: 'time-limit', bound, gap };
+      }
+      if (r.status !== 'optimal' && r.status !== 'time-limit') break;
+    }
+    if (best) {
+      const b: MipOutcome = best;
+      out.converged = true; // the incumbent satisfies the cones; its status says whether the gap was proved
+      out.maxViol = violatedCuts(F, b.x, o.violationTol).maxViol;
+      if (!Number.isFinite(b.bound)) best = { ...b, status: 'time-limit', bound, gap: NaN };
+    }
+    return { ...out, last: best };
+  }
+
+  /**
+   * Fix the topology (`open`: 1 = open, other integers free) or every integer column (`ints`:
+   * rounded from a MILP point), then add cuts until the cones hold: an exactly feasible point and
+   * its objective, or null. The bounds are restored afterwards.
+   */
+  private polishTopology(F: Formulation, mip: SyncedMip, fix: { open?: Uint8Array; ints?: Float64Array }, deadline: number, acc: { lpRounds: number; solveMs: number }): MipOutcome | null {
+    const o = this.opts;
+    const L = F.L;
+    const saved: [number, number, number][] = [];
+    /** fix column j at v (false when v is outside its bounds) */
+    const fixCol = (j: number, v: number): boolean => {
+      const lo = F.lp.colLower[j];
+      const hi = F.lp.colUpper[j];
+      saved.push([j, lo, hi]);
+      const w = Math.min(hi, Math.max(lo, v));
+      mip.setColBounds(j, w, w);
+      return w === v;
+    };
+    const fixInts = (x: Float64Array): boolean => {
+      let ok = true;
+      for (let j = 0; j < F.lp.numCols; j++) if (F.lp.colInt[j] && F.lp.colLower[j] !== F.lp.colUpper[j]) ok = fixCol(j, Math.round(x[j])) && ok;
+      return ok;
+    };
+    const settings = (): MipSettings => ({ timeLimitS: Math.max(0.01, (deadline - performance.now()) / 1000), relGap: 1e-9, heuristicEffort: o.heuristicEffort });
+    try {
+      let ok = true;
+      if (fix.ints) ok = fixInts(fix.ints);
+      else if (fix.open) for (let l = 0; l < this.net.lines.length; l++) ok = fixCol(L.sw[l], fix.open[l] ? 0 : 1) && ok;
+      if (!ok) { mip.note('   polish: the point is outside the bounds'); return null; }
+      if (!F.lp.colInt.every((b, j) => !b || F.lp.colLower[j] === F.lp.colUpper[j])) {
+        // the topology is fixed, other integers (MT on/off, pick-up) are not: one small MILP
+        // decides them, then they are fixed too and the cuts converge on the LP
+        const r = mip.run(settings());
+        acc.solveMs += r.timeMs;
+        acc.lpRounds++;
+        if (!r.hasSolution || r.status !== 'optimal') { mip.note(`   polish: ${r.highsStatus} with the topology fixed`); return null; }
+        fixInts(r.x);
+        const c = violatedCuts(F, r.x, o.violationTol);
+        if (c.rows.length === 0) return r;
+        mip.addRows(c.rows);
+        cutsAppended(F);
+      }
+      for (let k = 0; k < 60 && performance.now() < deadline; k++) {
+        const r = mip.runRelaxation(settings());
+        acc.solveMs += r.timeMs;
+        acc.lpRounds++;
+        if (!r.hasSolution || r.status !== 'optimal') { mip.note(`   polish: ${r.highsStatus} after ${k} rounds`); return null; }
+        const c = violatedCuts(F, r.x, o.violationTol);
+        if (c.rows.length === 0) return r;
+        mip.addRows(c.rows);
+        cutsAppended(F);
+      }
+      mip.note('   polish: cuts did not converge in time');
+      return null;
+    } finally {
+      for (let k = saved.length - 1; k >= 0; k--) mip.setColBounds(saved[k][0], saved[k][1], saved[k][2]);
+    }
+  }
+
+  /**
+   * Best-improvement branch exchange with the AC power flow (MTs off, all load on), from the
+   * previous topology (or the normally open lines): close an open line, open one on the loop it
+   * makes (or close it alone when it reaches a dark part). Cost: minus the reward. Cheap (a few
+   * hundred power flows on the 33-bus feeder) and only a start: the MILP decides.
+   */
+  branchExchange(snap: Snapshot, prevOpen: Uint8Array | null, faulted: Uint8Array, mode: Mode, onFlow?: (flow: AcFlow) => void, dispatch?: ExpertAction): Uint8Array {
+    const net = this.net;
+    const nl = net.lines.length;
+    const ng = net.generators.length;
+    const nb = net.buses.length;
+    const open = new Uint8Array(nl);
+    if (prevOpen) open.set(prevOpen);
+    else for (const l of normallyOpenLines(net)) open[l] = 1;
+    for (let l = 0; l < nl; l++) if (faulted[l]) open[l] = 1;
+    const genOn = new Uint8Array(ng);
+    const genPKw = new Float64Array(ng);
+    const genQKvar = new Float64Array(ng);
+    net.generators.forEach((g, k) => {
+      if (g.kind !== 'MT') { genOn[k] = 1; genPKw[k] = snap.genPKw[k]; genQKvar[k] = snap.genQKvar[k]; }
+      else if (dispatch && dispatch.genOn[k]) { genOn[k] = 1; genPKw[k] = dispatch.genPKw[k]; genQKvar[k] = dispatch.genQKvar[k]; }
+    });
+    const pickup = new Float64Array(nb).fill(1);
+    type Met = { c: number; pKw: Float64Array; qKvar: Float64Array; vPu: Float64Array };
+    let met: Met[] = [];
+    const cost = (lineOpen: Uint8Array): number => {
+      let flow: PfResult | null = null;
+      const ev = this.evaluate(snap, { lineOpen, openLines: [], genOn, genPKw, genQKvar, gridForming: new Uint8Array(ng), pickup }, mode, prevOpen, faulted, onFlow ? (pf) => { flow = pf; } : undefined);
+      const c = ev.converged ? -ev.reward.total : Infinity;
+      if (flow) {
+        const f: PfResult = flow;
+        met.push({ c, pKw: Float64Array.from(f.linePKw), qKvar: Float64Array.from(f.lineQKvar), vPu: Float64Array.from(f.vPu) });
+      }
+      return c;
+    };
+    let cur = cost(open);
+    for (let pass = 0; pass < 4 * nl; pass++) {
+      met = [];
+      let bestCost = cur;
+      let bestMove: [number, number] | null = null;
+      for (let a = 0; a < nl; a++) {
+        if (!open[a] || faulted[a] || !net.lines[a].switchable) continue;
+        open[a] = 0;
+        const loops = fundamentalLoops(net, open);
+        const loop = loops.find((lp) => lp.includes(a));
+        if (!loop && loops.length === 0) {
+          const c = cost(open);
+          if (c < bestCost - 1e-12) { bestCost = c; bestMove = [a, -1]; }
+        } else if (loop) {
+          for (const b of loop) {
+            if (b === a || !net.lines[b].switchable) continue;
+            open[b] = 1;
+            const c = cost(open);
+            if (c < bestCost - 1e-12) { bestCost = c; bestMove = [a, b]; }
+            open[b] = 0;
+          }
+        }
+        open[a] = 1;
+      }
+      if (!bestMove) break;
+      open[bestMove[0]] = 0;
+      if (bestMove[1] >= 0) open[bestMove[1]] = 1;
+      cur = bestCost;
+    }
+    if (onFlow) {
+      // the flows of the topology found and of its NEAR_COUNT cheapest neighbours (the last pass
+      // evaluated every neighbour): where the MILP's near-optimal solutions will sit
+      cost(open);
+      const last = met.pop()!;
+      met.sort((x, y) => x.c - y.c);
+      for (const m of [last, ...met.slice(0, NEAR_COUNT)]) onFlow(m);
+    }
+    return open;
+  }
+
   private extractAction(F: Formulation, x: Float64Array, faulted: Uint8Array): ExpertAction {
     const net = this.net;
     const L = F.L;
@@ -408,7 +644,7 @@ export class Expert {
   }
 
   /** AC power flow of an action; unserved load counts both dark buses and loads not picked up. */
-  evaluate(snap: Snapshot, a: ExpertAction, mode: Mode, prevOpen: Uint8Array | null, faulted: Uint8Array): AcEvaluation {
+  evaluate(snap: Snapshot, a: ExpertAction, mode: Mode, prevOpen: Uint8Array | null, faulted: Uint8Array, onFlow?: (pf: PfResult) => void): AcEvaluation {
     const net = this.net;
     const nb = net.buses.length;
     const nl = net.lines.length;
@@ -425,6 +661,7 @@ export class Expert {
     }
     for (let l = 0; l < nl; l++) req.lineOpen[l] = faulted[l] ? 0 : a.lineOpen[l];
     const pf: PfResult = this.pf.solve(req);
+    if (onFlow && pf.converged) onFlow(pf);
     let ops = 0;
     if (prevOpen) for (let l = 0; l < nl; l++) if (!faulted[l] && net.lines[l].switchable && prevOpen[l] !== a.lineOpen[l]) ops++;
     const unserved = total - pf.servedKw;
@@ -435,6 +672,50 @@ export class Expert {
       islands: pf.islands.filter((i) => i.status !== 'dark').map((i) => ({ sourceBus: net.buses[i.sourceBus].id, sourceKind: i.sourceKind, buses: i.buses.length })),
     };
   }
+}
+
+/**
+ * Tangent cuts at the AC flows of an evaluated radial topology (exact points of the cones), for
+ * the lines whose flow is not within 3 % of a point already cut this step (`seen`: per line, the
+ * (p/v, q/v) of the points taken, flattened).
+ */
+/** neighbours of the branch-exchange topology whose AC flows seed cuts */
+const NEAR_COUNT = 12;
+/** relative distance within which a flow point counts as already cut (tangent error ~ its square) */
+const NEAR_FLOW = 0.05;
+
+/** line flows and bus voltages of an AC power-flow solution */
+export interface AcFlow { pKw: Float64Array; qKvar: Float64Array; vPu: Float64Array }
+
+function acCuts(F: Formulation, pf: AcFlow, seen: number[][]): CutRow[] {
+  const net = F.net;
+  const rows: CutRow[] = [];
+  seeding.add(F);
+  try {
+    for (let l = 0; l < net.lines.length; l++) {
+      const p = pf.pKw[l] / net.baseKva;
+      const q = pf.qKvar[l] / net.baseKva;
+      const s2 = p * p + q * q;
+      if (s2 < 1e-10) continue;
+      const vf = pf.vPu[net.lines[l].from];
+      const v0 = vf * vf;
+      const a = p / v0;
+      const b = q / v0;
+      const pts = seen[l];
+      let near = false;
+      for (let k = 0; k < pts.length && !near; k += 2) {
+        const da = pts[k] - a;
+        const db = pts[k + 1] - b;
+        if (da * da + db * db <= NEAR_FLOW * NEAR_FLOW * (a * a + b * b)) near = true;
+      }
+      if (near) continue;
+      pts.push(a, b);
+      rows.push(...cutRows(F, l, p, q, v0));
+    }
+  } finally {
+    seeding.delete(F);
+  }
+  return rows;
 }
 
 function idsOf(net: Network, open: Uint8Array): number[] {

@@ -52,6 +52,11 @@ export interface MipSettings {
   /** row/column feasibility tolerance (primal and MIP) */
   feasTol?: number;
   presolve?: boolean;
+  /** HiGHS mip_heuristic_effort (default 0.05); 0 also turns off RINS, RENS, root reduced-cost
+   * and feasibility-jump sub-MIPs, which HiGHS otherwise runs whatever the effort */
+  heuristicEffort?: number;
+  /** HiGHS mip_allow_cut_separation_at_nodes (default true) */
+  nodeCuts?: boolean;
 }
 
 function applySettings(m: Model, s: MipSettings): void {
@@ -64,6 +69,12 @@ function applySettings(m: Model, s: MipSettings): void {
     primal_feasibility_tolerance: s.feasTol ?? 1e-9,
     mip_feasibility_tolerance: s.feasTol ?? 1e-9,
     presolve: s.presolve === false ? 'off' : 'choose',
+    mip_heuristic_effort: s.heuristicEffort ?? 0.05,
+    mip_heuristic_run_rins: s.heuristicEffort !== 0,
+    mip_heuristic_run_rens: s.heuristicEffort !== 0,
+    mip_heuristic_run_root_reduced_cost: s.heuristicEffort !== 0,
+    mip_heuristic_run_feasibility_jump: s.heuristicEffort !== 0,
+    mip_allow_cut_separation_at_nodes: s.nodeCuts !== false,
   });
 }
 
@@ -216,6 +227,9 @@ export class SyncedMip {
   run(settings: MipSettings): MipOutcome {
     if (!this.persistent) return this.runFromText(settings);
     applySettings(this.m, settings);
+    // HiGHS' time_limit is checked against its run clock, which accumulates over every run of a
+    // persistent model: zero it, or a later run (or step) starts already past its limit
+    this.m.zeroAllClocks();
     const t0 = performance.now();
     const logs = this.log;
     const cb = this.h.constants.callbackType.logging;
