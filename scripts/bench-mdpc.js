@@ -7,6 +7,7 @@
  *   node scripts/bench-mdpc.js --day           # only the day (data/ieee33-24h, reconfiguration, cost objective)
  *   node scripts/bench-mdpc.js --day --loss-day   # the day with the loss objective too
  *   node scripts/bench-mdpc.js --day --steps 6    # only the first 6 steps of the day
+ *   node scripts/bench-mdpc.js --workers       # mdpc run --workers 1 vs 2 on the day (episodes of --episode 3 steps)
  *   node scripts/bench-mdpc.js --time-limit 60 --json out/bench-mdpc.json
  *
  * Every figure includes the cone cuts (outer-approximation rounds) and the AC evaluation.
@@ -27,8 +28,9 @@ const val = (f, d) => (args.includes(f) ? args[args.indexOf(f) + 1] : d);
 const timeLimitS = Number(val('--time-limit', '120'));
 const gap = Number(val('--gap', '0.001'));
 const jsonOut = val('--json', null);
-const doLadder = flag('--ladder') || !flag('--day');
-const doDay = flag('--day') || !flag('--ladder');
+const doWorkers = flag('--workers');
+const doLadder = flag('--ladder') || (!flag('--day') && !doWorkers);
+const doDay = flag('--day') || (!flag('--ladder') && !doWorkers);
 const ROOT = path.join(__dirname, '..');
 
 const { median } = require('./bench-lib');
@@ -91,6 +93,29 @@ async function day(objective) {
   return { objective, totalMs, medianMs: median(ms), steps };
 }
 
+/** `mdpc run` on the day with 1 and 2 worker processes: wall time, and the two files must be equal. */
+async function workersBench() {
+  const { spawnSync } = require('node:child_process');
+  const steps = val('--steps', '12');
+  const episode = val('--episode', '3');
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-workers-'));
+  const res = {};
+  try {
+    for (const w of [1, 2]) {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mdpc.js'), 'run', '--data', path.join(ROOT, 'data', 'ieee33-24h'), '--steps', steps, '--episode', episode,
+        '--workers', String(w), '--run', `w${w}`, '--out-dir', outDir, '--no-lp', '--quiet', '--time-limit', String(timeLimitS)], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`mdpc run --workers ${w} failed: ${r.stderr}`);
+      res[w] = (performance.now() - t0) / 1000;
+    }
+    const same = fs.readFileSync(path.join(outDir, 'w1.csv'), 'utf8') === fs.readFileSync(path.join(outDir, 'w2.csv'), 'utf8');
+    console.log(`\nworkers: data/ieee33-24h, ${steps} steps in episodes of ${episode}, cost objective: 1 worker ${f1(res[1])} s, 2 workers ${f1(res[2])} s, speed-up ${(res[1] / res[2]).toFixed(2)}x; files identical: ${same}; load ${os.loadavg()[0].toFixed(1)}`);
+    return { steps: Number(steps), episode: Number(episode), oneWorkerS: res[1], twoWorkersS: res[2], speedup: res[1] / res[2], identical: same };
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 (async () => {
   console.log(`bench-mdpc: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const out = { date: new Date().toISOString(), gap, timeLimitS, cores: os.cpus().length };
@@ -99,5 +124,6 @@ async function day(objective) {
     out.dayCost = await day('cost');
     if (flag('--loss-day')) out.dayLoss = await day('loss');
   }
+  if (doWorkers) out.workers = await workersBench();
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(out, null, 2));
 })();

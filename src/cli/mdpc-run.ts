@@ -38,12 +38,14 @@ interface RunOpts {
   logDir: string;
   lp: boolean;
   quiet?: boolean;
+  /** hidden: worker process of --workers, shards come over IPC */
+  shardQueue?: boolean;
 }
 
 const RUN_EXAMPLES = `
 Examples:
   $ mdpc run --start 0 --steps 24                       # out/res_MDPC/mdpc-reconfig-0-24.csv (+ manifest), log/<run>/
-  $ mdpc run --data data/ieee33-24h --start 0 --steps 23 --run day --workers 2
+  $ mdpc run --start 0 --steps 240 --workers 2 --run tendays     # 10 episodes of 24 steps, 2 at a time
   $ mdpc run --start 0 --steps 2400 --mode restore --schema full --run r1 --resume
   $ mdpc run --start 0 --steps 2400 --run big --shard 3/8     # one of 8 independent processes
   $ mdpc merge --run big --shards 8                            # -> out/res_MDPC/big.csv
@@ -104,91 +106,132 @@ export async function runCommand(o: RunOpts): Promise<void> {
   }
 
   const base = path.join(o.outDir, run);
-  if (workers > 1) return runWorkers(o, run, workers, steps, base);
+  if (workers > 1) return runWorkers(o, run, workers, steps, planEpisodes(start, steps, episode).length, base);
 
-  const out = shard ? base + shardSuffix(shard) : base;
-  const csvFile = `${out}.csv`;
-  const partial = `${csvFile}.partial`;
-  const recordsFile = `${out}.steps.jsonl.partial`;
-  if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
-  if (fs.existsSync(partial) && !o.resume) throw new UsageError(`an interrupted run left ${partial}: add --resume to continue it, or remove it`, '--resume');
+  if (o.shardQueue) return serveShardQueue((spec) => runShard(parseShard(spec)));
+  return runShard(shard);
 
-  const release = acquireLock(out, (m) => process.stderr.write(`mdpc: ${m}\n`));
-  try {
-    const episodes = shardEpisodes(planEpisodes(start, steps, episode), shard);
-    let done = 0;
-    if (o.resume && fs.existsSync(partial)) done = resumePoint(partial, schema, episodes, recordsFile);
-    const writer = ChainWriter.open(partial, schema, { mode: o.resume && fs.existsSync(partial) ? 'append' : 'replace' });
-    const records = fs.openSync(recordsFile, done > 0 ? 'a' : 'w');
-    const runDir = o.lp ? path.join(o.logDir, run) : null;
-    const expert = await Expert.create(ctx.net, { mode, objective, branch, mt, weights, timeLimitS, gap, tightening: TIGHT, logDir: runDir });
-    const env = new RestorationEnv({ net: ctx.net, series, mode, weights, termination: 'powerflow', observation: 'full', seed: 0 });
-    const todo = episodes.slice(done);
-    const total = todo.reduce((s, e) => s + e.length, 0);
-    const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps | {eta_formatted} left | {status}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
-    bar?.start(total, 0, { status: '' });
-    const t0 = Date.now();
-    let n = 0;
-    const tally = { optimal: 0, 'time-limit': 0, infeasible: 0, failed: 0, fallback: 0 } as Record<string, number>;
-    for (const ep of todo) {
-      await runEpisode({ net: ctx.net, series, mode, expert, schema, env, runDir }, ep, writer, (r: StepRecord) => {
-        fs.writeSync(records, JSON.stringify(r) + '\n');
-        tally[r.status] = (tally[r.status] ?? 0) + 1;
-        if (r.fallback) tally.fallback++;
-        n++;
-        bar?.update(n, { status: `step ${r.step} ${r.status}${r.fallback ? ' (fallback)' : ''} ${Math.round(r.totalMs)} ms` });
-      });
+  /** One shard (or the whole run): its episodes into NAME[.shard-I-of-N].csv, then the manifest. */
+  async function runShard(shard: { index: number; count: number } | null): Promise<void> {
+    const out = shard ? base + shardSuffix(shard) : base;
+    const csvFile = `${out}.csv`;
+    const partial = `${csvFile}.partial`;
+    const recordsFile = `${out}.steps.jsonl.partial`;
+    if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
+    if (fs.existsSync(partial) && !o.resume) throw new UsageError(`an interrupted run left ${partial}: add --resume to continue it, or remove it`, '--resume');
+
+    const release = acquireLock(out, (m) => process.stderr.write(`mdpc: ${m}\n`));
+    try {
+      const episodes = shardEpisodes(planEpisodes(start, steps, episode), shard);
+      let done = 0;
+      if (o.resume && fs.existsSync(partial)) done = resumePoint(partial, schema, episodes, recordsFile);
+      const writer = ChainWriter.open(partial, schema, { mode: o.resume && fs.existsSync(partial) ? 'append' : 'replace' });
+      const records = fs.openSync(recordsFile, done > 0 ? 'a' : 'w');
+      const runDir = o.lp ? path.join(o.logDir, run) : null;
+      const expert = await Expert.create(ctx.net, { mode, objective, branch, mt, weights, timeLimitS, gap, tightening: TIGHT, logDir: runDir });
+      const env = new RestorationEnv({ net: ctx.net, series: series!, mode, weights, termination: 'powerflow', observation: 'full', seed: 0 });
+      const todo = episodes.slice(done);
+      const total = todo.reduce((s, e) => s + e.length, 0);
+      const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps | {eta_formatted} left | {status}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+      bar?.start(total, 0, { status: '' });
+      const t0 = Date.now();
+      let n = 0;
+      const tally = { optimal: 0, 'time-limit': 0, infeasible: 0, failed: 0, fallback: 0 } as Record<string, number>;
+      for (const ep of todo) {
+        await runEpisode({ net: ctx.net, series: series!, mode, expert, schema, env, runDir }, ep, writer, (r: StepRecord) => {
+          fs.writeSync(records, JSON.stringify(r) + '\n');
+          tally[r.status] = (tally[r.status] ?? 0) + 1;
+          if (r.fallback) tally.fallback++;
+          n++;
+          bar?.update(n, { status: `step ${r.step} ${r.status}${r.fallback ? ' (fallback)' : ''} ${Math.round(r.totalMs)} ms` });
+        });
+      }
+      bar?.stop();
+      writer.close();
+      fs.closeSync(records);
+      expert.dispose();
+      // complete: rename into place, manifest beside
+      const stepRecords = fs.readFileSync(recordsFile, 'utf8').trim().split('\n').filter((l) => l).map((l) => JSON.parse(l) as StepRecord);
+      fs.renameSync(partial, csvFile);
+      fs.rmSync(recordsFile, { force: true });
+      const solveMs = stepRecords.map((r) => r.totalMs).sort((a, b) => a - b);
+      writeManifest(`${out}.manifest.json`, buildManifest('mdpc run', { ...o, mode, schema: schemaName, start, steps, episode, run }, dataFiles(ctx), {
+        output: csvFile,
+        complete: true,
+        shard: shard ? { index: shard.index, count: shard.count, episodes: episodes.map((e) => e.index) } : null,
+        rows: stepRecords.length,
+        statusCounts: tally,
+        medianStepMs: solveMs.length ? solveMs[solveMs.length >> 1] : null,
+        logDir: runDir,
+        steps: stepRecords,
+      }));
+      if (!o.quiet) {
+        const secs = ((Date.now() - t0) / 1000).toFixed(1);
+        process.stderr.write(`mdpc: ${run}: ${stepRecords.length} transitions (${n} solved now in ${secs} s; ${Object.entries(tally).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ')}) -> ${csvFile}\n`);
+      }
+    } finally {
+      release();
     }
-    bar?.stop();
-    writer.close();
-    fs.closeSync(records);
-    expert.dispose();
-    // complete: rename into place, manifest beside
-    const stepRecords = fs.readFileSync(recordsFile, 'utf8').trim().split('\n').filter((l) => l).map((l) => JSON.parse(l) as StepRecord);
-    fs.renameSync(partial, csvFile);
-    fs.rmSync(recordsFile, { force: true });
-    const solveMs = stepRecords.map((r) => r.totalMs).sort((a, b) => a - b);
-    writeManifest(`${out}.manifest.json`, buildManifest('mdpc run', { ...o, mode, schema: schemaName, start, steps, episode, run }, dataFiles(ctx), {
-      output: csvFile,
-      complete: true,
-      shard: shard ? { index: shard.index, count: shard.count, episodes: episodes.map((e) => e.index) } : null,
-      rows: stepRecords.length,
-      statusCounts: tally,
-      medianStepMs: solveMs.length ? solveMs[solveMs.length >> 1] : null,
-      logDir: runDir,
-      steps: stepRecords,
-    }));
-    if (!o.quiet) {
-      const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      process.stderr.write(`mdpc: ${run}: ${stepRecords.length} transitions (${n} solved now in ${secs} s; ${Object.entries(tally).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ')}) -> ${csvFile}\n`);
-    }
-  } finally {
-    release();
   }
 }
 
-/** --workers K: K shard processes of this command, then their files merged into one. */
-async function runWorkers(o: RunOpts, run: string, workers: number, steps: number, base: string): Promise<void> {
+/**
+ * Worker side of --workers: take shard specs ("e/E") from the parent over IPC, run each in this
+ * process (the solver runtime is loaded and compiled once), answer when it is complete.
+ */
+function serveShardQueue(runOne: (spec: string) => Promise<void>): Promise<void> {
+  const send = (m: object): Promise<void> => new Promise((resolve) => process.send!(m, () => resolve()));
+  return new Promise<void>((resolve, reject) => {
+    let chain = Promise.resolve();
+    process.on('message', (m: { shard?: string; done?: boolean }) => {
+      chain = chain.then(async () => {
+        if (m.done) { process.disconnect(); resolve(); return; }
+        await runOne(m.shard!);
+        await send({ finished: m.shard });
+      }).catch(reject);
+    });
+    void send({ ready: true });
+  });
+}
+
+/**
+ * --workers K: one shard per episode (shard e/E takes episode e), K worker processes that each
+ * take the next episode when theirs is complete (episodes differ in length: a static split would
+ * leave a core idle); then the files merged into one.
+ */
+async function runWorkers(o: RunOpts, run: string, workers: number, steps: number, nEpisodes: number, base: string): Promise<void> {
   const csvFile = `${base}.csv`;
   if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
   const release = acquireLock(base, (m) => process.stderr.write(`mdpc: ${m}\n`));
   try {
     const argv = process.argv.slice(2).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers' && !a.startsWith('--workers='));
     const bin = path.join(__dirname, '..', '..', 'bin', 'mdpc.js');
-    const shards = Array.from({ length: workers }, (_, i) => ({ index: i, count: workers }));
+    const shards = Array.from({ length: nEpisodes }, (_, i) => ({ index: i, count: nEpisodes }));
     const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps (${workers} workers) | {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
     bar?.start(steps, 0);
     const timer = bar ? setInterval(() => bar.update(shards.reduce((s, sh) => s + countRows(`${base}${shardSuffix(sh)}.csv.partial`) + countRows(`${base}${shardSuffix(sh)}.csv`), 0)), 500) : null;
     const t0 = Date.now();
-    const codes = await Promise.all(shards.map((sh) => new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...argv, '--run', run, '--shard', `${sh.index}/${sh.count}`, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // shards already complete (a rerun with --resume) are kept
+    const queue = shards.filter((sh) => !fs.existsSync(`${base}${shardSuffix(sh)}.csv`));
+    let failed = false;
+    const worker = (w: number): Promise<number> => new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [bin, ...argv, '--run', run, '--shard-queue', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       let err = '';
-      child.stderr.on('data', (d) => (err += d));
+      child.stderr!.on('data', (d) => (err += d));
+      child.on('message', () => {
+        // ready, or an episode finished: hand out the next one (none after a failure elsewhere)
+        const sh = failed ? undefined : queue.shift();
+        child.send(sh ? { shard: `${sh.index}/${sh.count}` } : { done: true });
+      });
       child.on('exit', (code) => {
-        if (code !== 0) process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${sh.index}): `));
+        if (code !== 0) {
+          failed = true;
+          process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${w}): `));
+        }
         resolve(code ?? 1);
       });
-    })));
+    });
+    const codes = await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, w) => worker(w)));
     if (timer) clearInterval(timer);
     bar?.stop();
     const bad = codes.find((c) => c !== 0);
@@ -272,7 +315,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one MILP per step').default('soc'))
     .addOption(new Option('--mt <on|off>', 'off: MTs stay off (topology-only decisions)').default('on'))
     .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
-    .option('--workers <K>', 'K processes on this machine (whole episodes each), merged at the end', '1')
+    .option('--workers <K>', 'K processes on this machine, each taking the next whole episode; merged at the end', '1')
     .option('--shard <I/N>', 'run only shard I of N (0-based) into NAME.shard-I-of-N.csv; join them with mdpc merge')
     .option('--resume', 'continue an interrupted run (its NAME.csv.partial) from its last complete episode')
     .option('--time-limit <s>', 'solver time limit per step, seconds', '60')
@@ -282,6 +325,7 @@ export function registerRun(program: Command): void {
     .option('--log-dir <dir>', 'where log/<run>/step_<T>.lp and .log go', 'log')
     .option('--no-lp', 'do not write the .lp models and solver logs')
     .option('--quiet', 'no progress bar and no summary line')
+    .addOption(new Option('--shard-queue', 'worker process of --workers').hideHelp())
     .addHelpText('after', RUN_EXAMPLES)
     .action((o: RunOpts) => runCommand(o));
 
