@@ -47,8 +47,9 @@ const LADDER = [
   ['+ perspective / switch-strengthened cuts, data voltage bound', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0 }],
   ['+ 10 rounds of cuts on the root LP relaxation', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0, rootCuts: 10 }],
   ['+ loose gap (2 %) while cuts are found', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0.02, rootCuts: 10 }],
-  ['certify: AC branch-exchange incumbent, cuts at its AC flows, 1 MILP', { tightening: TIGHT, reuse: false, rootCuts: 3, heuristicEffort: 0.05 }],
-  ['+ HiGHS sub-MIP heuristics off (the incumbent is given; default)', { tightening: TIGHT, reuse: false, rootCuts: 3 }],
+  ['certify: AC branch-exchange incumbent, cuts at its AC flows, 1 MILP', { tightening: TIGHT, reuse: false, rootCuts: 3, heuristicEffort: 0.05, nodeCuts: true }],
+  ['+ HiGHS sub-MIP heuristics off (the incumbent is given)', { tightening: TIGHT, reuse: false, rootCuts: 3, nodeCuts: true }],
+  ['+ no cut separation at B&B nodes (the default)', { tightening: TIGHT, reuse: false, rootCuts: 3 }],
 ];
 
 async function ladder() {
