@@ -79,6 +79,9 @@ test('nominal 33-bus: the expert opens 7, 9, 14, 32, 37 (~139.5 kW), the enumera
     assert.equal(oracle.count, 50751);
     assert.deepEqual(oracle.open, [7, 9, 14, 32, 37]);
     assert.ok(r.eval.lossKw <= oracle.lossKw * 1.001);
+    // the certificate: an exact incumbent within the gap of HiGHS' bound
+    assert.ok(r.bound <= r.objective + 1e-9 && r.gap >= 0 && r.gap <= 1e-3, `objective ${r.objective}, bound ${r.bound}, gap ${r.gap}`);
+    assert.ok(r.maxViolation <= 1e-6, `max cone violation ${r.maxViolation}`);
     // the .lp file alone
     assert.ok(r.lpFile && fs.existsSync(r.lpFile) && r.logFile && fs.existsSync(r.logFile));
     assert.match(fs.readFileSync(r.logFile!, 'utf8'), /Solving report|round 1/);

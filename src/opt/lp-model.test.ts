@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { LinearModel } from './lp-model';
-import { loadHighs, solveLpText } from './highs';
+import { loadHighs, solveLpText, SyncedMip } from './highs';
 import { loadCase } from '../grid/load-case';
 import { nominalSnapshot } from '../grid/series';
 import { DEFAULT_WEIGHTS } from '../env/reward';
@@ -70,5 +70,29 @@ test('the expert model as LP text parses in glpsol and cbc', (t) => {
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a persistent model solved many times keeps its full time limit every time (HiGHS run clock zeroed per run)', async () => {
+  const h = await loadHighs();
+  const m = new LinearModel();
+  const n = 60;
+  const cols = Array.from({ length: n }, (_, j) => m.addCol(`x${j}`, 0, 10, 1 + (j % 7), j % 2 ? 'integer' : 'continuous'));
+  for (let r = 0; r < n; r++) m.addRow(`r${r}`, [cols[r], cols[(r * 7 + 3) % n], cols[(r * 13 + 5) % n]], [1, 2, 1], 1.5 + (r % 5), Infinity);
+  const mip = new SyncedMip(h, m);
+  try {
+    // MILP runs accumulate HiGHS run time well past the limit used below (HiGHS' clock would
+    // otherwise count them: the LP would stop at once with "Time limit reached")
+    let spentMs = 0;
+    let k = 0;
+    while (spentMs < 300) {
+      mip.setColBounds(cols[k % n], 0, 10 - (k % 3));
+      spentMs += mip.run({ timeLimitS: 60, relGap: 1e-9 }).timeMs;
+      k++;
+    }
+    const r = mip.runRelaxation({ timeLimitS: 0.15, relGap: 1e-9 });
+    assert.equal(r.status, 'optimal', `after ${k} MILP runs (${spentMs.toFixed(0)} ms) an LP with a 0.15 s limit gave ${r.highsStatus}`);
+  } finally {
+    mip.dispose();
   }
 });
