@@ -422,6 +422,7 @@ export class Expert {
       }
     }
     let bound = -Infinity;
+    let certified = false;
     while (out.rounds < o.maxRounds && performance.now() < deadline) {
       out.rounds++;
       if (best) mip.setStart((best as MipOutcome).x);
@@ -449,7 +450,7 @@ export class Expert {
         const gap = (b.objective - bound) / Math.max(Math.abs(b.objective), 1e-9);
         mip.note(`   exact incumbent ${b.objective}, bound ${bound}, gap ${gap.toExponential(3)}`);
         if (gap <= o.gap + 1e-12) {
-          out.converged = true;
+          certified = true;
           best = { ...b, status: 'optimal', bound, gap: Math.max(0, gap) };
           break;
         }
@@ -461,7 +462,8 @@ export class Expert {
       const b: MipOutcome = best;
       out.converged = true; // the incumbent satisfies the cones; its status says whether the gap was proved
       out.maxViol = violatedCuts(F, b.x, o.violationTol).maxViol;
-      if (!Number.isFinite(b.bound)) best = { ...b, status: 'time-limit', bound, gap: NaN };
+      // no proof of the gap (time ran out, or no MILP finished): the incumbent, marked time-limit
+      if (!certified) best = { ...b, status: 'time-limit', bound, gap: Number.isFinite(bound) ? (b.objective - bound) / Math.max(Math.abs(b.objective), 1e-9) : NaN };
     }
     return { ...out, last: best };
   }
