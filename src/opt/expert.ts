@@ -21,27 +21,17 @@ import { fundamentalLoops } from '../topology/graph';
 import { Snapshot } from '../grid/series';
 import { PowerFlow } from '../powerflow/solver';
 import { PfRequest, PfResult } from '../powerflow/types';
-import { RewardTerms, RewardWeights, DEFAULT_WEIGHTS, computeReward } from '../env/reward';
+import { RewardTerms, DEFAULT_WEIGHTS, computeReward } from '../env/reward';
 import { writeFileAtomic } from '../io/atomic';
 import { loadHighs, SyncedMip, MipOutcome, MipSettings, MipStatus } from './highs';
 import {
-  BranchModel, Formulation, VoltageRule, FormulationOptions, Mode, ObjectiveKind, Tightening, TIGHT,
+  Formulation, FormulationOptions, Mode, TIGHT,
   applyStep, buildFormulation, pruneCuts, cutRows, cutsAppended, perspectiveRow, seeding, CutRow,
 } from './formulation';
 import type { Highs } from 'highs';
 
-export interface ExpertOptions {
-  mode: Mode;
-  objective: ObjectiveKind;
-  /** 'soft': the reward's voltage penalty (objective 'cost'), safety band 0.8-1.2 pu; 'hard': bus limits */
-  voltage: VoltageRule;
-  /** 'soc' exact by cuts; 'lindistflow' approximate (no losses in the physics, fixed loss planes) */
-  branch: BranchModel;
-  pickup: 'binary' | 'fractional';
-  curtailable: boolean;
-  mt: 'on' | 'off';
-  tightening: Tightening;
-  weights: RewardWeights;
+/** The model's options (FormulationOptions: mode, objective, voltage, branch, ...) and the solver's. */
+export interface ExpertOptions extends FormulationOptions {
   /** wall-clock limit of one step (all MILP rounds), seconds */
   timeLimitS: number;
   /** relative MIP gap */
@@ -235,7 +225,7 @@ export class Expert {
     mip.note(`== step ${snap.step} mode ${mode} objective ${o.objective} branch ${o.branch} gap ${o.gap} faults [${faulted.map((l) => net.lines[l].id).join(',')}]`);
 
     const deadline = tStart + o.timeLimitS * 1000;
-    const settings = (): { timeLimitS: number; relGap: number } => ({ timeLimitS: Math.max(0.01, (deadline - performance.now()) / 1000), relGap: o.gap });
+    const settings = (): { timeLimitS: number; relGap: number } => ({ timeLimitS: secondsLeft(deadline), relGap: o.gap });
     const ints: number[] = [];
     for (let j = 0; j < F.lp.numCols; j++) if (F.lp.colInt[j]) ints.push(j);
     let last: MipOutcome | null = null;
@@ -391,7 +381,6 @@ export class Expert {
     last: MipOutcome | null; rounds: number; lpRounds: number; maxViol: number; solveMs: number; mipMs: number[]; converged: boolean; failure: string | null;
   } {
     const o = this.opts;
-    const left = (): number => Math.max(0.01, (deadline - performance.now()) / 1000);
     const out = { last: null as MipOutcome | null, rounds: 0, lpRounds: 0, maxViol: Infinity, solveMs: 0, mipMs: [] as number[], converged: false, failure: null as string | null };
     let best: MipOutcome | null = null;
     const consider = (p: MipOutcome | null, why: string): void => {
@@ -399,25 +388,26 @@ export class Expert {
       mip.note(`   exact incumbent (${why}): objective ${p.objective}`);
       if (!best || p.objective < best.objective) best = p;
     };
-    // 1. an exact incumbent: the topology of an AC branch exchange, its cuts converged
-    const tBx = performance.now();
+    // 1. an exact incumbent: the topology of an AC branch exchange, its cuts converged; tangent
+    // cuts at the AC flows of that topology and its cheapest neighbours (unless seedCuts is off)
     const seen = this.net.lines.map(() => [] as number[]);
-    const seedRows: CutRow[] = [];
-    const startOpen = this.branchExchange(snap, prevOpen, faultMask, mode, o.seedCuts ? (pf) => seedRows.push(...acCuts(F, pf, seen)) : undefined);
-    mip.addRows(seedRows);
-    cutsAppended(F);
-    mip.note(`-- AC branch exchange: open [${idsOf(this.net, startOpen).join(',')}] in ${(performance.now() - tBx).toFixed(1)} ms, ${seedRows.length} cuts at the AC flows it met`);
+    const exchange = (from: Uint8Array | null, dispatch: ExpertAction | undefined, what: string): Uint8Array => {
+      const t0 = performance.now();
+      const rows: CutRow[] = [];
+      const open = this.branchExchange(snap, from, faultMask, mode, o.seedCuts ? (flow) => rows.push(...acCuts(F, flow, seen)) : undefined, dispatch);
+      mip.addRows(rows);
+      cutsAppended(F);
+      mip.note(`-- AC branch exchange${what}: open [${idsOf(this.net, open).join(',')}] in ${(performance.now() - t0).toFixed(1)} ms, ${rows.length} cuts at the AC flows it met`);
+      return open;
+    };
+    const startOpen = exchange(prevOpen, undefined, '');
     const p0 = this.polishTopology(F, mip, { open: startOpen }, deadline, out);
     consider(p0, 'branch exchange');
     if (p0 && mode === 'reconfig') {
       // MTs dispatched: exchange again with that dispatch, so the cuts sit at flows the MILP will meet
       const a0 = this.extractAction(F, p0.x, faultMask);
       if (a0.genOn.some((on, k) => on && this.net.generators[k].kind === 'MT')) {
-        const n0 = seedRows.length;
-        const open2 = this.branchExchange(snap, startOpen, faultMask, mode, (pf) => seedRows.push(...acCuts(F, pf, seen)), a0);
-        mip.addRows(seedRows.slice(n0));
-        cutsAppended(F);
-        mip.note(`-- AC branch exchange with the MT dispatch: open [${idsOf(this.net, open2).join(',')}], ${seedRows.length - n0} cuts`);
+        const open2 = exchange(startOpen, a0, ' with the MT dispatch');
         if (open2.some((v, l) => v !== startOpen[l])) consider(this.polishTopology(F, mip, { open: open2 }, deadline, out), 'branch exchange with MTs');
       }
     }
@@ -426,7 +416,7 @@ export class Expert {
     while (out.rounds < o.maxRounds && performance.now() < deadline) {
       out.rounds++;
       if (best) mip.setStart((best as MipOutcome).x);
-      const r = mip.run({ timeLimitS: left(), relGap: o.gap, heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts });
+      const r = mip.run({ timeLimitS: secondsLeft(deadline), relGap: o.gap, heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts });
       out.solveMs += r.timeMs;
       out.mipMs.push(r.timeMs);
       mip.note(`-- MILP ${out.rounds}: ${r.highsStatus}, objective ${r.objective}, bound ${r.bound}, ${r.nodes} nodes, ${r.timeMs.toFixed(1)} ms`);
@@ -447,7 +437,7 @@ export class Expert {
       }
       if (best) {
         const b: MipOutcome = best;
-        const gap = (b.objective - bound) / Math.max(Math.abs(b.objective), 1e-9);
+        const gap = relativeGap(b.objective, bound);
         mip.note(`   exact incumbent ${b.objective}, bound ${bound}, gap ${gap.toExponential(3)}`);
         if (gap <= o.gap + 1e-12) {
           certified = true;
@@ -463,7 +453,7 @@ export class Expert {
       out.converged = true; // the incumbent satisfies the cones; its status says whether the gap was proved
       out.maxViol = violatedCuts(F, b.x, o.violationTol).maxViol;
       // no proof of the gap (time ran out, or no MILP finished): the incumbent, marked time-limit
-      if (!certified) best = { ...b, status: 'time-limit', bound, gap: Number.isFinite(bound) ? (b.objective - bound) / Math.max(Math.abs(b.objective), 1e-9) : NaN };
+      if (!certified) best = { ...b, status: 'time-limit', bound, gap: Number.isFinite(bound) ? relativeGap(b.objective, bound) : NaN };
     }
     return { ...out, last: best };
   }
@@ -491,7 +481,7 @@ export class Expert {
       for (let j = 0; j < F.lp.numCols; j++) if (F.lp.colInt[j] && F.lp.colLower[j] !== F.lp.colUpper[j]) ok = fixCol(j, Math.round(x[j])) && ok;
       return ok;
     };
-    const settings = (): MipSettings => ({ timeLimitS: Math.max(0.01, (deadline - performance.now()) / 1000), relGap: 1e-9, heuristicEffort: o.heuristicEffort });
+    const settings = (): MipSettings => ({ timeLimitS: secondsLeft(deadline), relGap: 1e-9, heuristicEffort: o.heuristicEffort });
     try {
       let ok = true;
       if (fix.ints) ok = fixInts(fix.ints);
@@ -594,10 +584,11 @@ export class Expert {
     if (onFlow) {
       // the flows of the topology found and of its NEAR_COUNT cheapest neighbours (the last pass
       // evaluated every neighbour): where the MILP's near-optimal solutions will sit
+      const before = met.length;
       cost(open);
-      const last = met.pop()!;
+      const own = met.length > before ? met.pop()! : null; // null: its power flow did not converge
       met.sort((x, y) => x.c - y.c);
-      for (const m of [last, ...met.slice(0, NEAR_COUNT)]) onFlow(m);
+      for (const m of own ? [own, ...met.slice(0, NEAR_COUNT)] : met.slice(0, NEAR_COUNT)) onFlow(m);
     }
     return open;
   }
@@ -680,10 +671,20 @@ export class Expert {
 }
 
 /**
- * Tangent cuts at the AC flows of an evaluated radial topology (exact points of the cones), for
- * the lines whose flow is not within 3 % of a point already cut this step (`seen`: per line, the
- * (p/v, q/v) of the points taken, flattened).
+ * Tangent cuts (with their perspective rows) at the AC flows of an evaluated topology: exact
+ * points of the cones. With `seen` (per line, the (p/v, q/v) of the points already cut, flattened),
+ * lines whose flow lies within NEAR_FLOW of such a point are skipped.
  */
+/** seconds left before a deadline (performance.now() ms), at least 10 ms: a solver time limit */
+function secondsLeft(deadline: number): number {
+  return Math.max(0.01, (deadline - performance.now()) / 1000);
+}
+
+/** relative gap of an objective above a bound, as HiGHS reports it */
+function relativeGap(objective: number, bound: number): number {
+  return (objective - bound) / Math.max(Math.abs(objective), 1e-9);
+}
+
 /** neighbours of the branch-exchange topology whose AC flows seed cuts */
 const NEAR_COUNT = 12;
 /** relative distance within which a flow point counts as already cut (tangent error ~ its square) */
@@ -692,7 +693,7 @@ const NEAR_FLOW = 0.05;
 /** line flows and bus voltages of an AC power-flow solution */
 export interface AcFlow { pKw: Float64Array; qKvar: Float64Array; vPu: Float64Array }
 
-function acCuts(F: Formulation, pf: AcFlow, seen: number[][]): CutRow[] {
+function acCuts(F: Formulation, pf: AcFlow, seen: number[][] | null): CutRow[] {
   const net = F.net;
   const rows: CutRow[] = [];
   seeding.add(F);
@@ -706,15 +707,17 @@ function acCuts(F: Formulation, pf: AcFlow, seen: number[][]): CutRow[] {
       const v0 = vf * vf;
       const a = p / v0;
       const b = q / v0;
-      const pts = seen[l];
-      let near = false;
-      for (let k = 0; k < pts.length && !near; k += 2) {
-        const da = pts[k] - a;
-        const db = pts[k + 1] - b;
-        if (da * da + db * db <= NEAR_FLOW * NEAR_FLOW * (a * a + b * b)) near = true;
+      if (seen) {
+        const pts = seen[l];
+        let near = false;
+        for (let k = 0; k < pts.length && !near; k += 2) {
+          const da = pts[k] - a;
+          const db = pts[k + 1] - b;
+          if (da * da + db * db <= NEAR_FLOW * NEAR_FLOW * (a * a + b * b)) near = true;
+        }
+        if (near) continue;
+        pts.push(a, b);
       }
-      if (near) continue;
-      pts.push(a, b);
       rows.push(...cutRows(F, l, p, q, v0));
     }
   } finally {
@@ -770,22 +773,14 @@ function addSeedCuts(F: Formulation, pf: PowerFlow, snap: Snapshot): void {
     loadPKw: snap.loadPKw, loadQKvar: snap.loadQKvar, genPKw: new Float64Array(ng), genQKvar: new Float64Array(ng),
     genOn: new Uint8Array(ng), lineOpen: open, lineFaulted: new Uint8Array(nl), islanding: false,
   });
-  seeding.add(F);
   const normal = new Uint8Array(nl);
   for (const l of normallyOpenLines(net)) normal[l] = 1;
   for (const open of [new Uint8Array(nl), normal]) {
     const r = mk(open);
     if (!r.converged) continue;
-    for (let l = 0; l < nl; l++) {
-      const p = r.linePKw[l] / net.baseKva;
-      const q = r.lineQKvar[l] / net.baseKva;
-      if (p * p + q * q < 1e-10) continue;
-      const vf = r.vPu[net.lines[l].from];
-      for (const c of cutRows(F, l, p, q, vf * vf)) F.lp.addRow(...spread(c));
-      cutsAppended(F);
-    }
+    for (const c of acCuts(F, { pKw: r.linePKw, qKvar: r.lineQKvar, vPu: r.vPu }, null)) F.lp.addRow(...spread(c));
+    cutsAppended(F);
   }
-  seeding.delete(F);
   if (F.opts.branch === 'lindistflow') {
     let loadP = 0;
     for (let i = 0; i < nb; i++) loadP += snap.loadPKw[i];

@@ -24,7 +24,7 @@
 import { Network } from '../grid/network';
 import { Snapshot } from '../grid/series';
 import { RewardWeights } from '../env/reward';
-import { adjacency, fundamentalLoops } from '../topology/graph';
+import { adjacency, fundamentalLoops, reachable } from '../topology/graph';
 import { LinearModel } from './lp-model';
 
 export type Mode = 'reconfig' | 'restore';
@@ -56,8 +56,10 @@ export const SOFT_BAND_PU: [number, number] = [0.8, 1.2];
 
 export interface FormulationOptions {
   mode: Mode;
+  /** 'soft': the reward's voltage penalty (objective 'cost'), safety band 0.8-1.2 pu; 'hard': bus limits */
   voltage: VoltageRule;
   objective: ObjectiveKind;
+  /** 'soc' exact by cuts; 'lindistflow' approximate (no losses in the physics, fixed loss planes) */
   branch: BranchModel;
   pickup: 'binary' | 'fractional';
   curtailable: boolean;
@@ -458,19 +460,7 @@ export interface StepInput {
 
 /** Buses reachable from the substations over non-faulted lines. */
 export function reachableFromSubstations(net: Network, faulted: Uint8Array): Uint8Array {
-  const adj = adjacency(net);
-  const seen = new Uint8Array(net.buses.length);
-  const st = [...net.substations];
-  for (const s of st) seen[s] = 1;
-  while (st.length) {
-    const u = st.pop()!;
-    for (let k = adj.start[u]; k < adj.start[u + 1]; k++) {
-      if (faulted[adj.line[k]]) continue;
-      const w = adj.bus[k];
-      if (!seen[w]) { seen[w] = 1; st.push(w); }
-    }
-  }
-  return seen;
+  return reachable(net, faulted, net.substations);
 }
 
 /** Set the step's data into the model: loads, generation, prices, faults, switching reference. */
@@ -487,20 +477,7 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
   // where can a bus be energized from at all: substations, or (restore) an available grid-forming MT
   const canSource: number[] = [...net.substations];
   if (restore) net.generators.forEach((g, k) => { if (g.kind === 'MT' && g.gridForming && s.available[k] && opts.mt === 'on') canSource.push(g.bus); });
-  const adj = adjacency(net);
-  const reachAny = new Uint8Array(nb);
-  {
-    const st = [...canSource];
-    for (const b of st) reachAny[b] = 1;
-    while (st.length) {
-      const u = st.pop()!;
-      for (let k = adj.start[u]; k < adj.start[u + 1]; k++) {
-        if (inp.faulted[adj.line[k]]) continue;
-        const v = adj.bus[k];
-        if (!reachAny[v]) { reachAny[v] = 1; st.push(v); }
-      }
-    }
-  }
+  const reachAny = reachable(net, inp.faulted, canSource);
   // energization: buses reachable from a substation are energized (WLOG: a bus with its load off
   // can always hang on a neighbouring tree); restore mode decides the others; the rest stay dark
   for (let i = 0; i < nb; i++) {
