@@ -207,12 +207,20 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
     const argv = process.argv.slice(2).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers' && !a.startsWith('--workers='));
     const bin = path.join(__dirname, '..', '..', 'bin', 'mdpc.js');
     const shards = Array.from({ length: nEpisodes }, (_, i) => ({ index: i, count: nEpisodes }));
+    const shardCsv = (sh: { index: number; count: number }): string => `${base}${shardSuffix(sh)}.csv`;
     const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps (${workers} workers) | {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-    bar?.start(steps, 0);
-    const timer = bar ? setInterval(() => bar.update(shards.reduce((s, sh) => s + countRows(`${base}${shardSuffix(sh)}.csv.partial`) + countRows(`${base}${shardSuffix(sh)}.csv`), 0)), 500) : null;
-    const t0 = Date.now();
+    // progress: rows of complete shards are counted once; only the files in flight are read again
+    let doneRows = 0;
+    const inFlight = new Map<number, string>();
     // shards already complete (a rerun with --resume) are kept
-    const queue = shards.filter((sh) => !fs.existsSync(`${base}${shardSuffix(sh)}.csv`));
+    const queue = shards.filter((sh) => {
+      if (!fs.existsSync(shardCsv(sh))) return true;
+      if (bar) doneRows += countRows(shardCsv(sh));
+      return false;
+    });
+    bar?.start(steps, doneRows);
+    const timer = bar ? setInterval(() => bar.update([...inFlight.values()].reduce((s, f) => s + countRows(`${f}.partial`), doneRows)), 500) : null;
+    const t0 = Date.now();
     let failed = false;
     const worker = (w: number): Promise<number> => new Promise<number>((resolve) => {
       const child = spawn(process.execPath, [bin, ...argv, '--run', run, '--shard-queue', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
@@ -220,7 +228,11 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
       child.stderr!.on('data', (d) => (err += d));
       child.on('message', () => {
         // ready, or an episode finished: hand out the next one (none after a failure elsewhere)
+        const finished = inFlight.get(w);
+        if (finished !== undefined && bar) doneRows += countRows(finished);
         const sh = failed ? undefined : queue.shift();
+        if (sh) inFlight.set(w, shardCsv(sh));
+        else inFlight.delete(w);
         child.send(sh ? { shard: `${sh.index}/${sh.count}` } : { done: true });
       });
       child.on('exit', (code) => {
@@ -240,14 +252,14 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
       process.stderr.write(`mdpc: a worker failed; the finished shards are kept: rerun with --resume to complete ${run}\n`);
       return;
     }
-    const files = shards.map((sh) => `${base}${shardSuffix(sh)}.csv`);
+    const files = shards.map(shardCsv);
     const rows = mergeChainFiles(files, csvFile);
     const manifests = shards.map((sh) => JSON.parse(fs.readFileSync(`${base}${shardSuffix(sh)}.manifest.json`, 'utf8')));
     const stepRecords = manifests.flatMap((m) => m.steps as StepRecord[]).sort((a, b) => a.step - b.step);
     const m0 = manifests[0];
     writeManifest(`${base}.manifest.json`, { ...m0, command: ['mdpc', ...process.argv.slice(2)], options: { ...m0.options, workers, shard: undefined }, output: csvFile, shard: null, rows, steps: stepRecords, workers, createdAt: new Date().toISOString() });
     for (const sh of shards) {
-      fs.rmSync(`${base}${shardSuffix(sh)}.csv`, { force: true });
+      fs.rmSync(shardCsv(sh), { force: true });
       fs.rmSync(`${base}${shardSuffix(sh)}.manifest.json`, { force: true });
     }
     if (!o.quiet) process.stderr.write(`mdpc: ${run}: ${rows} transitions with ${workers} workers in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${csvFile}\n`);
