@@ -7,6 +7,7 @@
  *   node scripts/bench-mdpc.js --day           # only the day (data/ieee33-24h, reconfiguration, cost objective)
  *   node scripts/bench-mdpc.js --day --loss-day   # the day with the loss objective too
  *   node scripts/bench-mdpc.js --day --steps 6    # only the first 6 steps of the day
+ *   node scripts/bench-mdpc.js --day --mt off     # the day with topology-only decisions (MTs off)
  *   node scripts/bench-mdpc.js --workers       # mdpc run --workers 1 vs 2 on the day (episodes of --episode 3 steps)
  *   node scripts/bench-mdpc.js --time-limit 60 --json out/bench-mdpc.json
  *
@@ -32,6 +33,8 @@ const doWorkers = flag('--workers');
 const doLadder = flag('--ladder') || (!flag('--day') && !doWorkers);
 const doDay = flag('--day') || (!flag('--ladder') && !doWorkers);
 const ROOT = path.join(__dirname, '..');
+/** --mt off: the day with topology-only decisions (the MTs stay off) */
+const dayMt = val('--mt', 'on');
 
 const { median } = require('./bench-lib');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
@@ -73,7 +76,7 @@ async function day(objective) {
   const dir = path.join(ROOT, 'data', 'ieee33-24h');
   const net = loadCase(dir);
   const series = loadSeries(net, dir);
-  const ex = await Expert.create(net, { mode: 'reconfig', objective, gap, timeLimitS });
+  const ex = await Expert.create(net, { mode: 'reconfig', objective, gap, timeLimitS, mt: dayMt });
   const steps = [];
   let prev = null;
   const t0 = performance.now();
@@ -88,7 +91,7 @@ async function day(objective) {
   const totalMs = performance.now() - t0;
   ex.dispose();
   const ms = steps.map((s) => s.ms);
-  console.log(`\nday: data/ieee33-24h, ${nSteps} of ${series.steps} steps, reconfiguration, objective ${objective}, gap ${gap} (persistent model, cuts kept between steps)`);
+  console.log(`\nday: data/ieee33-24h, ${nSteps} of ${series.steps} steps, reconfiguration, objective ${objective}, MTs ${dayMt}, gap ${gap} (persistent model, cuts kept between steps)`);
   console.log(`  total ${f1(totalMs / 1000)} s, median ${f1(median(ms))} ms/step, max ${f1(Math.max(...ms))} ms, first ${f1(ms[0])} ms, median of steps 2.. ${f1(median(ms.slice(1)))} ms, load ${os.loadavg()[0].toFixed(1)}`);
   console.log(`  statuses: ${[...new Set(steps.map((s) => s.status))].join(', ')}; fallbacks ${steps.filter((s) => s.fallback).length}; rounds per step ${steps.map((s) => s.rounds).join(' ')}`);
   return { objective, totalMs, medianMs: median(ms), steps };
