@@ -96,8 +96,6 @@ export interface Formulation {
   persp: { row: number; l: number }[];
   /** rows before this index (the structure and the seed cuts) are never pruned */
   firstPrunable: number;
-  /** add perspective cuts in every round too (not only to the seed cuts) */
-  perspAll: boolean;
   /** per bus: the step's upper voltage bound (pu) */
   vHiStep: Float64Array;
 }
@@ -367,7 +365,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   });
   const vHiStep = new Float64Array(nb);
   net.buses.forEach((b, i) => { vHiStep[i] = vBand(b, opts.voltage)[1]; });
-  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity, perspAll: process.env.CASE33_PERSP_ALL === '1' };
+  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity };
 }
 
 function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
@@ -633,7 +631,7 @@ export function cutRows(F: Formulation, l: number, p0: number, q0: number, v0: n
   const vlo = vBand(F.net.buses[f], F.opts.voltage)[0];
   const vhi = F.vHiStep[f];
   const rows: CutRow[] = [{ name: `cut_${++F.cutCount}`, idx: [...base, L.v[f], L.sw[l]], val: [...bv, 1, vlo * vlo], lo: vlo * vlo, hi: Infinity }];
-  if (F.opts.tightening.perspective && (F.perspAll || seeding.has(F))) {
+  if (F.opts.tightening.perspective && seeding.has(F)) {
     // the row index is where it will land: cut rows are always appended
     F.persp.push({ row: F.lp.numRows + rows.length + (pendingCuts.get(F) ?? 0), l });
     rows.push({ name: `cut_${++F.cutCount}`, idx: [...base, L.sw[l]], val: [...bv, vhi * vhi], lo: 0, hi: Infinity });
