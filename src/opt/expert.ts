@@ -395,13 +395,27 @@ export class Expert {
     const exchange = (from: Uint8Array | null, dispatch: ExpertAction | undefined, what: string): Uint8Array => {
       const t0 = performance.now();
       const rows: CutRow[] = [];
-      const open = this.branchExchange(snap, from, faultMask, mode, o.seedCuts ? (flow) => rows.push(...acCuts(F, flow, seen)) : undefined, dispatch);
+      const { open } = this.branchExchange(snap, from, prevOpen, faultMask, mode, o.seedCuts ? (flow) => rows.push(...acCuts(F, flow, seen)) : undefined, dispatch);
       mip.addRows(rows);
       cutsAppended(F);
       mip.note(`-- AC branch exchange${what}: open [${idsOf(this.net, open).join(',')}] in ${(performance.now() - t0).toFixed(1)} ms, ${rows.length} cuts at the AC flows it met`);
       return open;
     };
-    const startOpen = exchange(prevOpen, undefined, '');
+    let from = prevOpen;
+    if (!prevOpen && mode === 'reconfig') {
+      // no previous topology (an episode's first step): the exchange from the normal topology can
+      // stop in a local optimum, and the MILP then meets flows without cuts and runs again; also
+      // exchange from the sequential-opening topology and go on from the better of the two
+      const t0 = performance.now();
+      const mesh = this.meshedOpening(snap, faultMask);
+      if (mesh) {
+        const a = this.branchExchange(snap, null, null, faultMask, mode);
+        const b = this.branchExchange(snap, mesh, null, faultMask, mode);
+        from = b.cost < a.cost ? b.open : a.open;
+        mip.note(`-- start: exchange from the normal topology ${a.cost}, from sequential opening [${idsOf(this.net, mesh).join(',')}] ${b.cost}; ${(performance.now() - t0).toFixed(1)} ms`);
+      }
+    }
+    const startOpen = exchange(from, undefined, '');
     const p0 = this.polishTopology(F, mip, { open: startOpen }, deadline, out);
     consider(p0, 'branch exchange');
     if (p0 && mode === 'reconfig') {
@@ -519,18 +533,19 @@ export class Expert {
   }
 
   /**
-   * Best-improvement branch exchange with the AC power flow (MTs off, all load on), from the
-   * previous topology (or the normally open lines): close an open line, open one on the loop it
-   * makes (or close it alone when it reaches a dark part). Cost: minus the reward. Cheap (a few
-   * hundred power flows on the 33-bus feeder) and only a start: the MILP decides.
+   * Best-improvement branch exchange with the AC power flow (MTs off unless `dispatch`, all load
+   * on), from `start` (null: the normally open lines): close an open line, open one on the loop it
+   * makes (or close it alone when it reaches a dark part). Cost: minus the reward, switching
+   * counted against `prevOpen`. Cheap (a few hundred power flows on the 33-bus feeder) and only a
+   * start: the MILP decides. Returns the local optimum and its cost.
    */
-  branchExchange(snap: Snapshot, prevOpen: Uint8Array | null, faulted: Uint8Array, mode: Mode, onFlow?: (flow: AcFlow) => void, dispatch?: ExpertAction): Uint8Array {
+  branchExchange(snap: Snapshot, start: Uint8Array | null, prevOpen: Uint8Array | null, faulted: Uint8Array, mode: Mode, onFlow?: (flow: AcFlow) => void, dispatch?: ExpertAction): { open: Uint8Array; cost: number } {
     const net = this.net;
     const nl = net.lines.length;
     const ng = net.generators.length;
     const nb = net.buses.length;
     const open = new Uint8Array(nl);
-    if (prevOpen) open.set(prevOpen);
+    if (start) open.set(start);
     else for (const l of normallyOpenLines(net)) open[l] = 1;
     for (let l = 0; l < nl; l++) if (faulted[l]) open[l] = 1;
     const genOn = new Uint8Array(ng);
@@ -591,7 +606,39 @@ export class Expert {
       met.sort((x, y) => x.c - y.c);
       for (const m of own ? [own, ...met.slice(0, NEAR_COUNT)] : met.slice(0, NEAR_COUNT)) onFlow(m);
     }
-    return open;
+    return { open, cost: cur };
+  }
+
+  /**
+   * A radial start far from the normal topology: close every line, then open, loop by loop, the
+   * line with the smallest AC flow of the meshed network (MTs off, all load on), the classic
+   * sequential-opening heuristic. Null when some loop has no switchable line or a power flow
+   * fails.
+   */
+  meshedOpening(snap: Snapshot, faulted: Uint8Array): Uint8Array | null {
+    const net = this.net;
+    const open = Uint8Array.from(faulted);
+    const genOn = Uint8Array.from(net.generators, (g) => (g.kind === 'MT' ? 0 : 1));
+    for (;;) {
+      const loops = fundamentalLoops(net, open);
+      if (!loops.length) return open;
+      const pf = this.pf.solve({
+        loadPKw: snap.loadPKw, loadQKvar: snap.loadQKvar, genPKw: snap.genPKw, genQKvar: snap.genQKvar,
+        genOn, lineOpen: open, lineFaulted: faulted, islanding: false,
+      });
+      if (!pf.converged) return null;
+      let pick = -1;
+      let least = Infinity;
+      for (const loop of loops) {
+        for (const l of loop) {
+          if (!net.lines[l].switchable) continue;
+          const s = Math.hypot(pf.linePKw[l], pf.lineQKvar[l]);
+          if (s < least) { least = s; pick = l; }
+        }
+      }
+      if (pick < 0) return null;
+      open[pick] = 1;
+    }
   }
 
   private extractAction(F: Formulation, x: Float64Array, faulted: Uint8Array): ExpertAction {
