@@ -610,7 +610,7 @@ export class Expert {
   }
 
   /**
-   * A radial start far from the normal topology: close every line, then open, loop by loop, the
+   * A radial start that does not depend on the normal topology: close every line, then open, loop by loop, the
    * line with the smallest AC flow of the meshed network (MTs off, all load on), the classic
    * sequential-opening heuristic. Null when some loop has no switchable line or a power flow
    * fails.
