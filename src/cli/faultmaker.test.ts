@@ -201,3 +201,16 @@ test('bad input: a broken case file names file, row and column; --out on a direc
   assert.match(r.stderr, /option --out: ".*" is a directory, expected a file name/);
   assert.deepEqual(fs.readdirSync(out), []);
 });
+
+test('bad input: an output under a file (not a directory) is exit 2 with one line, not a crash', () => {
+  const file = path.join(root, 'plain-file');
+  fs.writeFileSync(file, 'x');
+  let r = run(['enumerate', '--k', '1', '--out-dir', path.join(file, 'sub')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^faultmaker: option --out-dir: cannot create or write into ".*plain-file\/sub" \(a parent is a file, or no write permission\)\n$/);
+  r = run(['scene', '--steps', '5', '--seed', '1', '--out', path.join(file, 'event.csv')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^faultmaker: option --out: cannot create or write into ".*plain-file" \(a parent is a file, or no write permission\)\n$/);
+  assert.equal(r.stdout, '');
+  assert.equal(fs.readFileSync(file, 'utf8'), 'x');
+});

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext, withOutputLock } from './common';
+import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext, withOutputLock, canWriteInto } from './common';
 import { packageVersion, buildManifest, writeManifest } from '../io/manifest';
 import { writeFileAtomic } from '../io/atomic';
 import { FaultClass, FaultClassifier, FAULT_CLASSES, parseClassList } from '../faults/classify';
@@ -51,13 +51,12 @@ export function parseRepairRange(text: string, option = '--repair-hours'): { min
 /** The output directory must be a directory (or not exist yet). Nothing is created here. */
 function checkOutDir(dir: string, option: string): void {
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`"${dir}" exists and is not a directory`, option);
+  if (!canWriteInto(dir)) throw new UsageError(`cannot create or write into "${dir}" (a parent is a file, or no write permission)`, option);
 }
 
 function checkOutFile(file: string, option: string): void {
   if (file.endsWith('/') || (fs.existsSync(file) && fs.statSync(file).isDirectory())) throw new UsageError(`"${file}" is a directory, expected a file name`, option);
-  let dir = path.dirname(path.resolve(file));
-  while (!fs.existsSync(dir)) dir = path.dirname(dir);
-  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`"${path.dirname(file)}" is not a directory`, option);
+  if (!canWriteInto(path.dirname(path.resolve(file)))) throw new UsageError(`cannot create or write into "${path.dirname(file)}" (a parent is a file, or no write permission)`, option);
 }
 
 function lineIds(ctx: CaseContext, idx: readonly number[]): number[] {
