@@ -25,8 +25,8 @@ export function scanComplexTable(bytes: Uint8Array, width: number, keep?: Uint8A
   const out = new Int32Array(width);
   let kept = 0;
   for (let c = 0; c < width; c++) out[c] = !keep || keep[c] ? kept++ : -1;
-  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 BOM
-  let cap = Math.max(1, countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
+  let i = bomLength(buf);
+  let cap = rowCapacity(bytes);
   let re = new Float64Array(cap * kept);
   let im = new Float64Array(cap * kept);
   let rows = 0;
@@ -123,6 +123,16 @@ function padded(bytes: Uint8Array): Uint8Array {
   return buf;
 }
 
+/** 3 when the bytes start with a UTF-8 byte-order mark, else 0 */
+function bomLength(buf: Uint8Array): number {
+  return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+}
+
+/** rows to allocate for: the lines of the file (a last line without a newline counts), at least 1 */
+function rowCapacity(bytes: Uint8Array): number {
+  return Math.max(1, countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
+}
+
 /**
  * Fast path for a headerless table of 0/1 flags (event tables), `width` cells per row.
  * Returns rows x width flags, or null when anything is unusual (the general path explains it).
@@ -130,8 +140,8 @@ function padded(bytes: Uint8Array): Uint8Array {
 export function scanFlagTable(bytes: Uint8Array, width: number): { rows: number; flags: Uint8Array } | null {
   const n = bytes.length;
   const buf = padded(bytes);
-  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  let cap = Math.max(1, countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? 1 : 0));
+  let i = bomLength(buf);
+  let cap = rowCapacity(bytes);
   let flags = new Uint8Array(cap * width);
   let rows = 0;
   while (i < n) {
