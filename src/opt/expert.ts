@@ -626,15 +626,14 @@ export class Expert {
   meshedOpening(snap: Snapshot, faulted: Uint8Array): Uint8Array | null {
     const net = this.net;
     const open = Uint8Array.from(faulted);
-    const genOn = Uint8Array.from(net.generators, (g) => (g.kind === 'MT' ? 0 : 1));
     for (;;) {
       const loops = fundamentalLoops(net, open);
       if (!loops.length) return open;
-      const pf = this.pf.solve({
-        loadPKw: snap.loadPKw, loadQKvar: snap.loadQKvar, genPKw: snap.genPKw, genQKvar: snap.genQKvar,
-        genOn, lineOpen: open, lineFaulted: faulted, islanding: false,
-      });
-      if (!pf.converged) return null;
+      // the fallback action of this topology is exactly "MTs off, PV/WT as given, all load on"
+      let flow: PfResult | null = null;
+      this.evaluate(snap, this.fallbackAction(snap, open, faulted), 'reconfig', null, faulted, (pf) => { flow = pf; });
+      if (!flow) return null;
+      const pf: PfResult = flow;
       let pick = -1;
       let least = Infinity;
       for (const loop of loops) {
