@@ -127,7 +127,7 @@ test('episode start: the exchange from the normal topology stops in a local opti
     const fromNormal = ex.branchExchange(snap, null, null, none, 'reconfig');
     const fromMesh = ex.branchExchange(snap, mesh, null, none, 'reconfig');
     const oracle = enumerateBest(net, snap);
-    const lossOf = (open: Uint8Array): number => ex.evaluate(snap, { ...ex.fallbackAction(snap, open, none) }, 'reconfig', null, none).lossKw;
+    const lossOf = (open: Uint8Array): number => ex.evaluate(snap, ex.fallbackAction(snap, open, none), 'reconfig', null, none).lossKw;
     assert.ok(lossOf(fromMesh.open) <= oracle.lossKw * 1.001, `from sequential opening ${lossOf(fromMesh.open)} kW, best ${oracle.lossKw} kW`);
     assert.ok(fromNormal.cost > fromMesh.cost * 1.005, `from the normal topology ${fromNormal.cost}, from sequential opening ${fromMesh.cost}`);
     // the expert's step starts from the better one, and certifies it

@@ -447,7 +447,7 @@ export class Expert {
       if (r.status === 'infeasible') { out.failure = `${r.highsStatus} in MILP ${out.rounds}`; if (!best) return { ...out, last: { ...r, status: 'infeasible' } }; break; }
       if (r.hasSolution) {
         const cuts = violatedCuts(F, r.x, o.violationTol);
-        mip.note(`   MILP ${out.rounds} point: open [${idsOf(this.net, this.extractAction(F, r.x, faultMask).lineOpen).join(',')}], max cone violation ${cuts.maxViol.toExponential(3)}`);
+        mip.note(`   MILP ${out.rounds} point: open [${this.extractAction(F, r.x, faultMask).openLines.join(',')}], max cone violation ${cuts.maxViol.toExponential(3)}`);
         if (cuts.rows.length === 0) consider(r, `MILP ${out.rounds}`);
         else {
           // the MILP's point is not exact: converge its topology, and cut the point off
