@@ -39,6 +39,13 @@ test('mdpc run: a complete chain in the original layout, with manifest, .lp and 
   assert.equal(m.steps.length, 4);
   assert.ok(m.steps.every((s: { status: string; fallback: boolean }) => s.status === 'optimal' && !s.fallback));
   assert.ok(m.dataFiles.length > 3);
+  // the run's solver work is the sum of its steps', each step's LP iterations those its log reports
+  type Work = { mipSolves: number; lpSolves: number; nodes: number; lpIterations: number };
+  const steps = m.steps as Work[];
+  for (const k of ['mipSolves', 'lpSolves', 'nodes', 'lpIterations'] as const) assert.equal(m.work[k], steps.reduce((a, s) => a + s[k], 0), k);
+  assert.ok(steps.every((s) => s.mipSolves >= 1 && s.lpIterations > 0));
+  const log0 = read(path.join(dir, 'log/one/step_0.log'));
+  assert.equal(steps[0].lpIterations, [...log0.matchAll(/^\s*(?:LP iterations|Simplex\s+iterations:)\s+(\d+)\s*$/gm)].reduce((a, x) => a + Number(x[1]), 0));
   const logs = listFiles(path.join(dir, 'log/one'));
   for (let t = 0; t < 4; t++) assert.ok(logs.includes(`step_${t}.lp`) && logs.includes(`step_${t}.log`), `step ${t}`);
   assert.equal(listFiles(path.join(dir, 'out/res_MDPC')).filter((f) => /partial|lock/.test(f)).length, 0);

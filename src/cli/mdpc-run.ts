@@ -162,6 +162,13 @@ export async function runCommand(o: RunOpts): Promise<void> {
         rows: stepRecords.length,
         statusCounts: tally,
         medianStepMs: solveMs.length ? solveMs[solveMs.length >> 1] : null,
+        // the solver's work over the run: unlike the times, the same on any machine
+        work: {
+          mipSolves: stepRecords.reduce((a, r) => a + (r.mipSolves ?? 0), 0),
+          lpSolves: stepRecords.reduce((a, r) => a + (r.lpSolves ?? 0), 0),
+          nodes: stepRecords.reduce((a, r) => a + (r.nodes ?? 0), 0),
+          lpIterations: stepRecords.reduce((a, r) => a + (r.lpIterations ?? 0), 0),
+        },
         logDir: runDir,
         steps: stepRecords,
       }));

@@ -95,6 +95,7 @@ export function stepReport(ex: Expert, r: ExpertStep): Record<string, unknown> {
       reward: r.eval.reward, islands: r.eval.islands,
     },
     timingMs: { build: round(r.timing.buildMs), solve: round(r.timing.solveMs), eval: round(r.timing.evalMs), write: round(r.timing.writeMs), total: round(r.timing.totalMs), mip: r.timing.mipMs.map((x) => round(x)) },
+    work: r.work,
     lpFile: r.lpFile,
     logFile: r.logFile,
   };
@@ -153,7 +154,7 @@ function textReport(r: Record<string, any>): string {
     ...r.mt.map((m: any) => `MT ${m.gen} @ bus ${m.bus}  ${m.on ? `on${m.gridForming ? ', grid-forming' : ''}, ${m.pKw} kW, ${m.qKvar} kvar` : 'off'}`),
     `model         objective ${r.model.objective}, bound ${r.model.bound}, loss ${r.model.lossKw} kW, ${r.model.rounds} MILP rounds, ${r.model.cutsTotal} cuts`,
     `AC            loss ${r.ac.lossKw} kW, vmin ${r.ac.vMinPu} pu at bus ${r.ac.vMinBus}, unserved ${r.ac.unservedKw} kW, reward ${r.ac.reward.total.toFixed(4)}`,
-    `time          ${r.timingMs.total} ms (solver ${r.timingMs.solve} ms)`,
+    `time          ${r.timingMs.total} ms (solver ${r.timingMs.solve} ms: ${r.work.mipSolves} MIP + ${r.work.lpSolves} LP solves, ${r.work.nodes} nodes, ${r.work.lpIterations} LP iterations)`,
   ];
   if (r.lpFile) lines.push(`files         ${r.lpFile}, ${r.logFile}`);
   return lines.join('\n');

@@ -49,7 +49,14 @@ test('mdpc solve --json (LinDistFlow, approximate) prints the action and its AC 
     assert.ok(j.ac.lossKw > 100 && j.ac.lossKw < 210, String(j.ac.lossKw));
     assert.ok(typeof j.ac.reward.total === 'number');
     assert.ok(fs.existsSync(path.join(cwd, 'log', 'cli-test', 'step_nominal.lp')));
-    assert.ok(fs.existsSync(path.join(cwd, 'log', 'cli-test', 'step_nominal.log')));
+    // the solver's work, against the reports in the step's HiGHS log
+    const log = fs.readFileSync(path.join(cwd, 'log', 'cli-test', 'step_nominal.log'), 'utf8');
+    const reported = [...log.matchAll(/^\s*(?:LP iterations|Simplex\s+iterations:)\s+(\d+)\s*$/gm)].map((m) => Number(m[1]));
+    assert.equal(j.work.mipSolves, 1);
+    assert.equal(reported.length, j.work.mipSolves + j.work.lpSolves);
+    assert.equal(j.work.lpIterations, reported.reduce((a, b) => a + b, 0));
+    assert.ok(j.work.lpIterations > 0);
+    assert.equal(j.work.nodes, Number(/^\s*Nodes\s+(\d+)\s*$/m.exec(log)![1]));
   } finally {
     fs.rmSync(cwd, { recursive: true, force: true });
   }

@@ -53,6 +53,11 @@ export interface StepRecord {
   rounds: number;
   solveMs: number;
   totalMs: number;
+  /** HiGHS' work: MIP and LP solves, branch-and-bound nodes, LP iterations (machine-independent) */
+  mipSolves: number;
+  lpSolves: number;
+  nodes: number;
+  lpIterations: number;
   openLines: number[];
   lossKw: number;
   unservedKw: number;
@@ -148,6 +153,10 @@ export async function runEpisode(ctx: ChainRunContext, ep: Episode, writer: Chai
       rounds: r.rounds,
       solveMs: round(r.timing.solveMs, 1),
       totalMs: round(r.timing.totalMs, 1),
+      mipSolves: r.work.mipSolves,
+      lpSolves: r.work.lpSolves,
+      nodes: r.work.nodes,
+      lpIterations: r.work.lpIterations,
       openLines: a.openLines,
       lossKw: round(res.info.lossKw, 4),
       unservedKw: round(res.info.unservedKw, 4),

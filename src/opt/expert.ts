@@ -23,7 +23,7 @@ import { PowerFlow } from '../powerflow/solver';
 import { PfRequest, PfResult } from '../powerflow/types';
 import { RewardTerms, DEFAULT_WEIGHTS, computeReward } from '../env/reward';
 import { writeFileAtomic } from '../io/atomic';
-import { loadHighs, SyncedMip, MipOutcome, MipSettings, MipStatus } from './highs';
+import { loadHighs, SyncedMip, MipOutcome, MipSettings, MipStatus, SolverWork } from './highs';
 import {
   Formulation, FormulationOptions, Mode, TIGHT,
   applyStep, buildFormulation, pruneCuts, cutRows, cutsAppended, perspectiveRow, seeding, CutRow,
@@ -163,6 +163,8 @@ export interface ExpertStep {
   cutsTotal: number;
   maxViolation: number;
   timing: { buildMs: number; solveMs: number; evalMs: number; writeMs: number; totalMs: number; mipMs: number[] };
+  /** HiGHS' work in this step (MILPs, nodes, LP iterations): machine-independent, unlike the times */
+  work: SolverWork;
   eval: AcEvaluation;
   lpFile: string | null;
   logFile: string | null;
@@ -231,6 +233,7 @@ export class Expert {
     applyStep(F, mip, { snap, faulted: faultMask, prevOpen });
     const buildMs = b0 + performance.now() - tApply;
     const cutsBefore = F.cutCount;
+    const work0 = { ...mip.work };
     mip.note(`== step ${snap.step} mode ${mode} objective ${o.objective} branch ${o.branch} gap ${o.gap} faults [${faulted.map((l) => net.lines[l].id).join(',')}]`);
 
     const deadline = tStart + o.timeLimitS * 1000;
@@ -377,6 +380,12 @@ export class Expert {
       cutsTotal: F.cutCount,
       maxViolation: maxViol,
       timing: { buildMs, solveMs, evalMs, writeMs, totalMs: performance.now() - tStart, mipMs },
+      work: {
+        mipSolves: mip.work.mipSolves - work0.mipSolves,
+        lpSolves: mip.work.lpSolves - work0.lpSolves,
+        nodes: mip.work.nodes - work0.nodes,
+        lpIterations: mip.work.lpIterations - work0.lpIterations,
+      },
       eval: ev,
       lpFile, logFile,
     };

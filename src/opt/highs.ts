@@ -29,7 +29,22 @@ export interface MipOutcome {
   gap: number;
   x: Float64Array;
   timeMs: number;
+  /** branch-and-bound nodes (0 for an LP) */
   nodes: number;
+  /** simplex iterations of the solve (all nodes' LPs of a MILP), from HiGHS' report; NaN if absent */
+  lpIterations: number;
+}
+
+/** Solver work, machine-independent (the same model gives the same counts on any machine). */
+export interface SolverWork {
+  /** HiGHS runs with integer columns (the MILP rounds, and the small ones that fix a topology) */
+  mipSolves: number;
+  /** HiGHS runs of an LP relaxation (root cuts, converging a topology's cuts) */
+  lpSolves: number;
+  /** branch-and-bound nodes */
+  nodes: number;
+  /** simplex iterations, all runs */
+  lpIterations: number;
 }
 
 let runtime: Promise<Highs> | null = null;
@@ -109,8 +124,15 @@ function outcome(h: Highs, m: Model, code: number, t0: number, numCols: number):
     gap: num('mip_gap'),
     x,
     timeMs: performance.now() - t0,
-    nodes: num('mip_node_count'),
+    nodes: Math.max(0, num('mip_node_count')),
+    lpIterations: NaN,
   };
+}
+
+/** LP iterations of one run from its log text: the MIP solving report's count, or the LP's. */
+export function lpIterationsOf(logText: string): number {
+  const all = [...logText.matchAll(/^\s*(?:LP iterations|Simplex\s+iterations:)\s+(\d+)\s*$/gm)];
+  return all.length ? Number(all[all.length - 1][1]) : NaN;
 }
 
 /** A persistent HiGHS model and its JS mirror, changed together. */
@@ -122,6 +144,10 @@ export class SyncedMip {
   private pendingStart: Float64Array | null = null;
   /** text of every HiGHS log line since the last takeLog() */
   private log: string[] = [];
+  /** work of every run since the model was made */
+  readonly work: SolverWork = { mipSolves: 0, lpSolves: 0, nodes: 0, lpIterations: 0 };
+  /** the current run is runRelaxation's (integrality dropped) */
+  private relaxing = false;
 
   constructor(h: Highs, lp: LinearModel, persistent = true) {
     this.h = h;
@@ -232,6 +258,7 @@ export class SyncedMip {
     this.m.zeroAllClocks();
     const t0 = performance.now();
     const logs = this.log;
+    const from = logs.length;
     const cb = this.h.constants.callbackType.logging;
     let code: number;
     try {
@@ -239,9 +266,17 @@ export class SyncedMip {
       code = r.modelStatus;
     } catch (e) {
       logs.push(`solver error: ${(e as Error).message}\n`);
-      return { status: 'failed', highsStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN, x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0 };
+      return { status: 'failed', highsStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN, x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0, lpIterations: NaN };
     }
-    return outcome(this.h, this.m, code, t0, this.lp.numCols);
+    return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')) }, !this.relaxing);
+  }
+
+  private count(o: MipOutcome, milp: boolean): MipOutcome {
+    if (milp) this.work.mipSolves++;
+    else this.work.lpSolves++;
+    this.work.nodes += o.nodes;
+    if (Number.isFinite(o.lpIterations)) this.work.lpIterations += o.lpIterations;
+    return o;
   }
 
   /** Solve the LP relaxation (integrality dropped for this solve only). */
@@ -250,9 +285,11 @@ export class SyncedMip {
     const ints: number[] = [];
     this.lp.colInt.forEach((b, j) => { if (b) ints.push(j); });
     this.m.changeColsIntegrality({ kind: "set", indices: ints }, new Int32Array(ints.length));
+    this.relaxing = true;
     try {
       return this.run(settings);
     } finally {
+      this.relaxing = false;
       this.m.changeColsIntegrality({ kind: "set", indices: ints }, new Int32Array(ints.length).fill(1));
     }
   }
@@ -276,11 +313,12 @@ export class SyncedMip {
     }
     applySettings(this.m, settings);
     const logs = this.log;
+    const from = logs.length;
     const r = this.m.run({ [this.h.constants.callbackType.logging]: (e: { message: string }) => { logs.push(e.message); } } as never);
     const o = outcome(this.h, this.m, r.modelStatus, t0, n);
     const x = new Float64Array(this.lp.numCols);
     for (let k = 0; k < n; k++) if (map[k] >= 0) x[map[k]] = o.x[k];
-    return { ...o, x, timeMs: performance.now() - t0 };
+    return this.count({ ...o, x, timeMs: performance.now() - t0, lpIterations: lpIterationsOf(logs.slice(from).join('')) }, !relax);
   }
 
   note(text: string): void {
@@ -320,7 +358,8 @@ export function solveLpText(h: Highs, text: string, settings: MipSettings): LpTe
     const o = outcome(h, m, r.modelStatus, t0, n);
     const values = new Map<string, number>();
     for (let j = 0; j < n; j++) values.set(m.getColName(j), o.x[j]);
-    return { ...o, values, log: logs.join('') };
+    const log = logs.join('');
+    return { ...o, values, log, lpIterations: lpIterationsOf(log) };
   } finally {
     m.dispose();
   }

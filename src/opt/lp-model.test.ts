@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { LinearModel } from './lp-model';
-import { loadHighs, solveLpText, SyncedMip } from './highs';
+import { loadHighs, lpIterationsOf, solveLpText, SyncedMip } from './highs';
 import { loadCase } from '../grid/load-case';
 import { nominalSnapshot } from '../grid/series';
 import { DEFAULT_WEIGHTS } from '../env/reward';
@@ -92,6 +92,41 @@ test('a persistent model solved many times keeps its full time limit every time 
     }
     const r = mip.runRelaxation({ timeLimitS: 0.15, relGap: 1e-9 });
     assert.equal(r.status, 'optimal', `after ${k} MILP runs (${spentMs.toFixed(0)} ms) an LP with a 0.15 s limit gave ${r.highsStatus}`);
+  } finally {
+    mip.dispose();
+  }
+});
+
+test("solver work: HiGHS' MIP and LP iteration reports are read and summed per model", async () => {
+  // the two report formats HiGHS writes (MIP solving report, LP summary)
+  assert.equal(lpIterationsOf('Solving report\n  Nodes             23\n  LP iterations     8328\n                    6182 (strong br.)\n'), 8328);
+  assert.equal(lpIterationsOf('Model status        : Optimal\nSimplex   iterations: 20\nObjective value     :  2.9e+01\n'), 20);
+  assert.ok(Number.isNaN(lpIterationsOf('no report here\n')));
+  const h = await loadHighs();
+  const m = new LinearModel();
+  const n = 40;
+  const cols = Array.from({ length: n }, (_, j) => m.addCol(`x${j}`, 0, 10, 1 + (j % 7), j % 2 ? 'integer' : 'continuous'));
+  for (let r = 0; r < n; r++) m.addRow(`r${r}`, [cols[r], cols[(r * 7 + 3) % n], cols[(r * 13 + 5) % n]], [1, 2, 1], 1.5 + (r % 5), Infinity);
+  const mip = new SyncedMip(h, m);
+  try {
+    // the LP first, from no basis, as the model read alone below
+    const b = mip.runRelaxation({ timeLimitS: 60, relGap: 1e-9 });
+    const a = mip.run({ timeLimitS: 60, relGap: 1e-9 });
+    assert.equal(a.status, 'optimal');
+    assert.ok(a.nodes >= 1 && a.lpIterations > 0, `MILP: ${a.nodes} nodes, ${a.lpIterations} LP iterations`);
+    assert.equal(b.nodes, 0);
+    assert.deepEqual(mip.work, { mipSolves: 1, lpSolves: 1, nodes: a.nodes, lpIterations: a.lpIterations + b.lpIterations });
+    // the LP's count against HiGHS' own counter on the same model read from its LP text
+    const alone = h.createModel({ format: 'lp', data: m.toLpText() });
+    try {
+      alone.clearIntegrality();
+      alone.options.set({ output_flag: false });
+      alone.run();
+      assert.equal(b.lpIterations, Number(alone.info.get('simplex_iteration_count')));
+      assert.ok(Math.abs(b.objective - alone.getObjectiveValue()) < 1e-9);
+    } finally {
+      alone.dispose();
+    }
   } finally {
     mip.dispose();
   }
