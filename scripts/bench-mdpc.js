@@ -11,11 +11,11 @@
  *   node scripts/bench-mdpc.js --day --steps 6    # only the first 6 steps of each day
  *   node scripts/bench-mdpc.js --day --mt on --gaps 0.001,0.003,0.01   # the MT day at three gaps
  *   node scripts/bench-mdpc.js --day --mt off --repeat 3   # each day 3 times: the median total, and all totals
+ *   node scripts/bench-mdpc.js --workers       # mdpc run --workers 1 vs 2 on the day (episodes of --episode 3 steps)
+ *   node scripts/bench-mdpc.js --time-limit 60 --json out/bench-mdpc.json
  *
  * Each day also prints HiGHS' work (MIP solves, nodes, LP iterations), the same on any machine,
  * and the solver time per LP iteration, which says how fast the machine was during the run.
- *   node scripts/bench-mdpc.js --workers       # mdpc run --workers 1 vs 2 on the day (episodes of --episode 3 steps)
- *   node scripts/bench-mdpc.js --time-limit 60 --json out/bench-mdpc.json
  *
  * Every figure includes the cone cuts (outer-approximation rounds) and the AC evaluation.
  * The machine may be shared: the script prints the load average beside the medians.

@@ -166,7 +166,7 @@ export interface ExpertStep {
   cutsTotal: number;
   maxViolation: number;
   timing: { buildMs: number; solveMs: number; evalMs: number; writeMs: number; totalMs: number; mipMs: number[] };
-  /** HiGHS' work in this step (MILPs, nodes, LP iterations): machine-independent, unlike the times */
+  /** HiGHS' work in this step (MIP and LP solves, nodes, LP iterations): machine-independent, unlike the times */
   work: SolverWork;
   eval: AcEvaluation;
   lpFile: string | null;
