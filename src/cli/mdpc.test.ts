@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { lpIterationReports } from '../opt/highs';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'mdpc.js');
 
@@ -51,7 +52,7 @@ test('mdpc solve --json (LinDistFlow, approximate) prints the action and its AC 
     assert.ok(fs.existsSync(path.join(cwd, 'log', 'cli-test', 'step_nominal.lp')));
     // the solver's work, against the reports in the step's HiGHS log
     const log = fs.readFileSync(path.join(cwd, 'log', 'cli-test', 'step_nominal.log'), 'utf8');
-    const reported = [...log.matchAll(/^\s*(?:LP iterations|Simplex\s+iterations:)\s+(\d+)\s*$/gm)].map((m) => Number(m[1]));
+    const reported = lpIterationReports(log);
     assert.equal(j.work.mipSolves, 1);
     assert.equal(reported.length, j.work.mipSolves + j.work.lpSolves);
     assert.equal(j.work.lpIterations, reported.reduce((a, b) => a + b, 0));

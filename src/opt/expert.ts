@@ -383,12 +383,7 @@ export class Expert {
       cutsTotal: F.cutCount,
       maxViolation: maxViol,
       timing: { buildMs, solveMs, evalMs, writeMs, totalMs: performance.now() - tStart, mipMs },
-      work: {
-        mipSolves: mip.work.mipSolves - work0.mipSolves,
-        lpSolves: mip.work.lpSolves - work0.lpSolves,
-        nodes: mip.work.nodes - work0.nodes,
-        lpIterations: mip.work.lpIterations - work0.lpIterations,
-      },
+      work: mip.workSince(work0),
       eval: ev,
       lpFile, logFile,
     };

@@ -129,10 +129,16 @@ function outcome(h: Highs, m: Model, code: number, t0: number, numCols: number):
   };
 }
 
-/** LP iterations of one run from its log text: the MIP solving report's count, or the LP's. */
+/** The LP-iteration counts HiGHS reports in a log text, in order: one per run (the MIP solving
+ * report's "LP iterations", or an LP's "Simplex iterations:"). */
+export function lpIterationReports(logText: string): number[] {
+  return [...logText.matchAll(/^\s*(?:LP iterations|Simplex\s+iterations:)\s+(\d+)\s*$/gm)].map((m) => Number(m[1]));
+}
+
+/** LP iterations of one run from its log text (its last report), NaN without one. */
 export function lpIterationsOf(logText: string): number {
-  const all = [...logText.matchAll(/^\s*(?:LP iterations|Simplex\s+iterations:)\s+(\d+)\s*$/gm)];
-  return all.length ? Number(all[all.length - 1][1]) : NaN;
+  const all = lpIterationReports(logText);
+  return all.length ? all[all.length - 1] : NaN;
 }
 
 /** A persistent HiGHS model and its JS mirror, changed together. */
@@ -269,6 +275,12 @@ export class SyncedMip {
       return { status: 'failed', highsStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN, x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0, lpIterations: NaN };
     }
     return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')) }, !this.relaxing);
+  }
+
+  /** the work done since `before` (a copy of `work` taken earlier) */
+  workSince(before: SolverWork): SolverWork {
+    const w = this.work;
+    return { mipSolves: w.mipSolves - before.mipSolves, lpSolves: w.lpSolves - before.lpSolves, nodes: w.nodes - before.nodes, lpIterations: w.lpIterations - before.lpIterations };
   }
 
   private count(o: MipOutcome, milp: boolean): MipOutcome {

@@ -24,6 +24,14 @@ function small(): LinearModel {
   return m;
 }
 
+/** n columns (every other one integer) and n covering rows of three columns each: a small MILP that takes some branching */
+function sparseMip(n: number): { m: LinearModel; cols: number[] } {
+  const m = new LinearModel();
+  const cols = Array.from({ length: n }, (_, j) => m.addCol(`x${j}`, 0, 10, 1 + (j % 7), j % 2 ? 'integer' : 'continuous'));
+  for (let r = 0; r < n; r++) m.addRow(`r${r}`, [cols[r], cols[(r * 7 + 3) % n], cols[(r * 13 + 5) % n]], [1, 2, 1], 1.5 + (r % 5), Infinity);
+  return { m, cols };
+}
+
 test('LP text: strict signs, ranged rows split, integer bounds explicit, constant as a fixed column', () => {
   const t = small().toLpText(['hello']);
   assert.doesNotMatch(t, /\+ -/);
@@ -75,10 +83,8 @@ test('the expert model as LP text parses in glpsol and cbc', (t) => {
 
 test('a persistent model solved many times keeps its full time limit every time (HiGHS run clock zeroed per run)', async () => {
   const h = await loadHighs();
-  const m = new LinearModel();
   const n = 60;
-  const cols = Array.from({ length: n }, (_, j) => m.addCol(`x${j}`, 0, 10, 1 + (j % 7), j % 2 ? 'integer' : 'continuous'));
-  for (let r = 0; r < n; r++) m.addRow(`r${r}`, [cols[r], cols[(r * 7 + 3) % n], cols[(r * 13 + 5) % n]], [1, 2, 1], 1.5 + (r % 5), Infinity);
+  const { m, cols } = sparseMip(n);
   const mip = new SyncedMip(h, m);
   try {
     // MILP runs accumulate HiGHS run time well past the limit used below (HiGHS' clock would
@@ -103,10 +109,7 @@ test("solver work: HiGHS' MIP and LP iteration reports are read and summed per m
   assert.equal(lpIterationsOf('Model status        : Optimal\nSimplex   iterations: 20\nObjective value     :  2.9e+01\n'), 20);
   assert.ok(Number.isNaN(lpIterationsOf('no report here\n')));
   const h = await loadHighs();
-  const m = new LinearModel();
-  const n = 40;
-  const cols = Array.from({ length: n }, (_, j) => m.addCol(`x${j}`, 0, 10, 1 + (j % 7), j % 2 ? 'integer' : 'continuous'));
-  for (let r = 0; r < n; r++) m.addRow(`r${r}`, [cols[r], cols[(r * 7 + 3) % n], cols[(r * 13 + 5) % n]], [1, 2, 1], 1.5 + (r % 5), Infinity);
+  const { m } = sparseMip(40);
   const mip = new SyncedMip(h, m);
   try {
     // the LP first, from no basis, as the model read alone below
