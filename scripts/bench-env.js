@@ -11,7 +11,10 @@
  *   python   scripts/python/case33_env.py (lockstep), when python3 is on the PATH
  * Each figure is the median of --repeats runs. Needs `npm run build` first.
  *
- *   node scripts/bench-env.js [--data DIR] [--steps N] [--repeats R] [--obs case33py|full] [--vector N] [--json]
+ * --mask: the environment sends the action mask (packed, only when it changes) and every action
+ * is a configuration drawn uniformly from the valid ones (the client unpacks the mask when it comes).
+ *
+ *   node scripts/bench-env.js [--data DIR] [--steps N] [--repeats R] [--obs case33py|full] [--vector N] [--mask] [--json]
  */
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
@@ -33,6 +36,15 @@ const STEPS = Number(arg('--steps', '20000'));
 const REPEATS = Number(arg('--repeats', '5'));
 const OBS = arg('--obs', 'case33py');
 const JSON_OUT = process.argv.includes('--json');
+const MASK = process.argv.includes('--mask');
+
+/** valid configuration indices of a packed mask (base64, bit c of byte c >> 3) */
+function validOf(bits, n) {
+  const raw = Buffer.from(bits, 'base64');
+  const out = [];
+  for (let c = 0; c < n; c++) if (raw[c >> 3] & (1 << (c & 7))) out.push(c);
+  return out;
+}
 const CLI = path.join(ROOT, 'bin', 'powerflow.js');
 
 const { median } = require('./bench-lib');
@@ -40,21 +52,34 @@ const { median } = require('./bench-lib');
 function benchLibrary() {
   const net = loadCase(DATA);
   const series = loadSeries(net, DATA);
-  const env = new RestorationEnv({ net, series, mode: 'reconfig', observation: OBS, start: 'random', horizon: 24 });
+  const env = new RestorationEnv({ net, series, mode: 'reconfig', observation: OBS, start: 'random', horizon: 24, actionMask: MASK });
   const n = env.radialTable().count;
   const runs = [];
   let resets = 0;
   let terminated = 0;
   for (let r = 0; r < REPEATS + 1; r++) {
     const rng = new Rng(r);
-    env.reset({ seed: r });
+    let info = env.reset({ seed: r }).info;
+    // with the mask: the valid indices, recomputed when the mask object changes
+    let maskSeen = null;
+    let valid = null;
+    const pick = () => {
+      if (!MASK) return rng.int(n);
+      if (info.actionMask !== maskSeen) {
+        maskSeen = info.actionMask;
+        valid = [];
+        for (let c = 0; c < n; c++) if (maskSeen[c]) valid.push(c);
+      }
+      return valid[rng.int(valid.length)];
+    };
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < STEPS; i++) {
-      const out = env.step(rng.int(n));
+      const out = env.step(pick());
+      info = out.info;
       if (out.terminated || out.truncated) {
         if (out.terminated) terminated++;
         resets++;
-        env.reset({});
+        info = env.reset({}).info;
       }
     }
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -67,7 +92,7 @@ async function benchServe(pipelined, vector = 0) {
   const steps = Math.min(STEPS, 10000);
   const runs = [];
   for (let r = 0; r < REPEATS; r++) {
-    const child = spawn(process.execPath, [CLI, 'serve', '--obs', OBS, '--data', DATA, '--start', 'random'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--obs', OBS, '--data', DATA, '--start', 'random', ...(MASK ? ['--mask'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
     const rl = readline.createInterface({ input: child.stdout });
     const queue = [];
     let waiting = null;
@@ -79,16 +104,24 @@ async function benchServe(pipelined, vector = 0) {
     send({ cmd: 'spaces' });
     const n = JSON.parse(await next()).configAction.spaces.config.n;
     send(vector ? { cmd: 'vreset', n: vector, seed: r } : { cmd: 'reset', seed: r });
-    await next();
+    const first = JSON.parse(await next());
     const rng = new Rng(100 + r);
+    // the valid configurations of each environment, updated when a mask arrives
+    const valid = (vector ? first.infos : [first.info]).map((inf) => (MASK ? validOf(inf.actionMaskBits, n) : null));
+    const seen = (res, k = 0) => {
+      const inf = vector ? res.infos[k] : res.info;
+      if (MASK && inf && inf.actionMaskBits) valid[k] = validOf(inf.actionMaskBits, n);
+    };
+    const pick = (k = 0) => (MASK ? valid[k][rng.int(valid[k].length)] : rng.int(n));
     const t0 = process.hrtime.bigint();
     let resets = 0;
     if (vector) {
       // N environments per request line, lockstep; ended episodes are reset by the server
       for (let i = 0; i < steps; i += vector) {
-        send({ cmd: 'vstep', actions: Array.from({ length: vector }, () => rng.int(n)) });
+        send({ cmd: 'vstep', actions: Array.from({ length: vector }, (_, k) => pick(k)) });
         const res = JSON.parse(await next());
         if (res.error) throw new Error(res.error);
+        for (let k = 0; k < vector; k++) seen(res, k);
       }
     } else if (pipelined) {
       // steps written ahead in blocks; an episode end is answered by a reset in the next block
@@ -96,21 +129,23 @@ async function benchServe(pipelined, vector = 0) {
       let done = 0;
       while (done < steps) {
         const k = Math.min(block, steps - done);
-        for (let i = 0; i < k; i++) send({ cmd: 'step', action: rng.int(n) });
+        for (let i = 0; i < k; i++) send({ cmd: 'step', action: pick() });
         let needReset = false;
         for (let i = 0; i < k; i++) {
           const res = JSON.parse(await next());
           if (res.error) { needReset = true; continue; }
+          seen(res);
           if (res.terminated || res.truncated) needReset = true;
         }
         done += k;
-        if (needReset) { send({ cmd: 'reset' }); await next(); resets++; }
+        if (needReset) { send({ cmd: 'reset' }); seen(JSON.parse(await next())); resets++; }
       }
     } else {
       for (let i = 0; i < steps; i++) {
-        send({ cmd: 'step', action: rng.int(n) });
+        send({ cmd: 'step', action: pick() });
         const res = JSON.parse(await next());
-        if (res.terminated || res.truncated) { send({ cmd: 'reset' }); await next(); resets++; }
+        seen(res);
+        if (res.terminated || res.truncated) { send({ cmd: 'reset' }); seen(JSON.parse(await next())); resets++; }
       }
     }
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -131,13 +166,25 @@ function benchPython() {
 import sys, time, json
 sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'scripts', 'python'))})
 from case33_env import Case33Env
-env = Case33Env(cli=${JSON.stringify(CLI)}, obs=${JSON.stringify(OBS)}, data=${JSON.stringify(DATA)}, start="random")
+import random
+env = Case33Env(cli=${JSON.stringify(CLI)}, obs=${JSON.stringify(OBS)}, data=${JSON.stringify(DATA)}, start="random", mask=${MASK ? 'True' : 'False'})
 rates = []
+rng = random.Random(0)
+valid, seen = None, None
+def pick():
+    global valid, seen
+    m = env.action_masks()
+    if m is None:
+        return env.sample_config()
+    if m is not seen:
+        seen = m
+        valid = [c for c, v in enumerate(m) if v]
+    return valid[rng.randrange(len(valid))]
 for r in range(${REPEATS}):
     env.reset(seed=r)
     t = time.perf_counter()
     for i in range(${steps}):
-        obs, rew, term, trunc, info = env.step(env.sample_config())
+        obs, rew, term, trunc, info = env.step(pick())
         if term or trunc:
             env.reset()
     rates.append(${steps} / (time.perf_counter() - t))
@@ -159,7 +206,7 @@ print(json.dumps(rates))
   const vec = await benchServe(false, VEC);
   const py = benchPython();
   const result = {
-    case: path.basename(DATA), observation: OBS, cpus: os.cpus().length, loadavgBefore: load, loadavgAfter: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    case: path.basename(DATA), observation: OBS, mask: MASK, cpus: os.cpus().length, loadavgBefore: load, loadavgAfter: os.loadavg().map((x) => x.toFixed(2)).join(' '),
     node: process.version, steps: STEPS, repeats: REPEATS,
     libraryStepsPerSec: Math.round(lib.median), serveLockstepStepsPerSec: Math.round(lock.median), servePipelinedStepsPerSec: Math.round(pipe.median), serveVectorStepsPerSec: Math.round(vec.median), vectorSize: VEC,
     pythonWrapperStepsPerSec: py && py.median ? Math.round(py.median) : null,
@@ -168,7 +215,7 @@ print(json.dumps(rates))
   };
   if (JSON_OUT) { process.stdout.write(JSON.stringify(result) + '\n'); return; }
   const line = (k, v, target) => console.log(`${k.padEnd(34)} ${String(v).padStart(8)} steps/s${target ? `   (target >= ${target})` : ''}`);
-  console.log(`case ${result.case}, observation ${OBS}, ${result.cpus} cpus, load average ${load} -> ${result.loadavgAfter}, node ${process.version}`);
+  console.log(`case ${result.case}, observation ${OBS}${MASK ? ', action mask on (masked random actions)' : ''}, ${result.cpus} cpus, load average ${load} -> ${result.loadavgAfter}, node ${process.version}`);
   console.log(`medians of ${REPEATS} runs (library: ${STEPS} steps each; runs: ${JSON.stringify(result.runs)})`);
   line('library (RestorationEnv.step)', result.libraryStepsPerSec, 10000);
   line('powerflow serve, lockstep pipe', result.serveLockstepStepsPerSec, 2000);

@@ -15,6 +15,9 @@ speaks one JSON object per line over its stdin/stdout.
 
 Observations are plain Python lists (case33py encoding) or dicts of lists (full encoding); the
 spaces are dicts as `powerflow serve` describes them, with "inf"/"-inf" bounds turned into floats.
+With mask=True every info holds "action_mask": bytes, one byte (0/1) per radial configuration
+(numpy: np.frombuffer(info["action_mask"], dtype=np.uint8)); the server sends it only when it
+changes, and the wrapper keeps the last one (env.action_masks() returns it too).
 Run this file to play one random episode and print a JSON summary:
     python3 scripts/python/case33_env.py --seed 1 --faults none --obs case33py
 """
@@ -30,6 +33,18 @@ DEFAULT_CLI = os.path.normpath(os.path.join(_HERE, "..", "..", "bin", "powerflow
 
 class Case33EnvError(RuntimeError):
     """The environment answered a request with {"error": ...}."""
+
+
+# byte value -> its 8 bits as 8 bytes 0/1, least significant first (the server's packing)
+_EXPAND = [bytes((v >> k) & 1 for k in range(8)) for v in range(256)]
+
+
+def unpack_mask(bits_b64, n):
+    """The server's packed mask (base64, bit c of byte c >> 3) as n bytes 0/1."""
+    import base64
+
+    raw = base64.b64decode(bits_b64)
+    return b"".join(_EXPAND[b] for b in raw)[:n]
 
 
 def _bounds(v):
@@ -78,8 +93,24 @@ class Case33Env:
         # None when the feeder has too many radial configurations for an index
         self.config_action_space = _space(spaces["configAction"]) if spaces["configAction"] else None
         self.line_ids = spaces["lineIds"]
+        self.bus_ids = spaces["busIds"]
         self.mt_ids = spaces["mtIds"]
         self._rng = random.Random(0)
+        self._n_configs = self.config_action_space["spaces"]["config"]["n"] if self.config_action_space else 0
+        self._mask = None
+        self._vmasks = []
+
+    def _mask_of(self, info, last):
+        """Keep the last mask sent; put it into info as "action_mask" (bytes)."""
+        bits = info.pop("actionMaskBits", None)
+        mask = unpack_mask(bits, self._n_configs) if bits is not None else last
+        if mask is not None:
+            info["action_mask"] = mask
+        return mask
+
+    def action_masks(self):
+        """The mask of the last observation (bytes, one 0/1 per configuration), or None."""
+        return self._mask
 
     def _call(self, request):
         if self._proc is None:
@@ -101,10 +132,12 @@ class Case33Env:
             request["seed"] = int(seed)
             self._rng = random.Random(seed)
         reply = self._call(request)
+        self._mask = self._mask_of(reply["info"], None)
         return reply["observation"], reply["info"]
 
     def step(self, action):
         reply = self._call({"cmd": "step", "action": action})
+        self._mask = self._mask_of(reply["info"], self._mask)
         return reply["observation"], reply["reward"], reply["terminated"], reply["truncated"], reply["info"]
 
     def vreset(self, n, seed=None, options=None):
@@ -113,6 +146,7 @@ class Case33Env:
         if seed is not None:
             request["seed"] = int(seed)
         reply = self._call(request)
+        self._vmasks = [self._mask_of(info, None) for info in reply["infos"]]
         return reply["observations"], reply["infos"]
 
     def vstep(self, actions):
@@ -120,6 +154,7 @@ class Case33Env:
         ends is reset at once: its observation is the new episode's first, infos[i]["final"] holds
         the last observation and info. Returns (observations, rewards, terminated, truncated, infos)."""
         reply = self._call({"cmd": "vstep", "actions": list(actions)})
+        self._vmasks = [self._mask_of(info, last) for info, last in zip(reply["infos"], self._vmasks)]
         return reply["observations"], reply["rewards"], reply["terminated"], reply["truncated"], reply["infos"]
 
     def sample_config(self):

@@ -106,16 +106,29 @@ export function parseFloatStrict(text: string, option: string): number {
 
 /** "33,34,35" or repeated options -> line indices; every id must be a line of the case. */
 export function parseLineIds(net: Network, values: string[] | string | undefined, option: string): number[] {
+  return parseIds(values, option, 'line', net.lineIndex);
+}
+
+/** Bus ids (comma-separated, repeatable) as 0-based bus indices; duplicates collapse. */
+export function parseBusIds(net: Network, values: string[] | string | undefined, option: string): number[] {
+  return parseIds(values, option, 'bus', net.busIndex);
+}
+
+/** Ids of one kind as 0-based indices; an empty list or an empty item ("7,,9") is a usage error. */
+function parseIds(values: string[] | string | undefined, option: string, kind: string, index: Map<number, number>): number[] {
   const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
   const out: number[] = [];
+  const ids = [...index.keys()];
+  if (list.length === 0 && values !== undefined) throw new UsageError(`expected ${kind} ids, found an empty list`, option);
   for (const v of list) {
     for (const part of v.split(',')) {
       const s = part.trim();
-      if (s === '') continue;
-      if (!/^\d+$/.test(s)) throw new UsageError(`expected line ids like 33,34, found "${s}"`, option);
-      const li = net.lineIndex.get(Number(s));
-      if (li === undefined) throw new UsageError(`unknown line ${s}: the case has lines ${[...net.lineIndex.keys()][0]}..${[...net.lineIndex.keys()].pop()}`, option);
-      if (!out.includes(li)) out.push(li);
+      const like = kind === 'line' ? '33,34' : '8,9';
+      if (s === '') throw new UsageError(`expected ${kind} ids like ${like}, found an empty item in "${v}"`, option);
+      if (!/^\d+$/.test(s)) throw new UsageError(`expected ${kind} ids like ${like}, found "${s}"`, option);
+      const i = index.get(Number(s));
+      if (i === undefined) throw new UsageError(`unknown ${kind} ${s}: the case has ${kind === 'bus' ? 'buses' : kind + 's'} ${ids[0]}..${ids[ids.length - 1]}`, option);
+      if (!out.includes(i)) out.push(i);
     }
   }
   return out;

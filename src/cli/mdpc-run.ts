@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { canWriteInto, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
-import { loadWeights } from '../env/reward';
+import { loadWeights } from '../powerflow/reward';
 import { RestorationEnv } from '../env/restoration-env';
 import { chainSchema, ChainWriter, SchemaName } from '../mdp';
 import { Expert } from '../opt/expert';
-import { Mode, TIGHT } from '../opt/formulation';
+import { Mode, ObjectiveKind, OBJECTIVES, TIGHT } from '../opt/formulation';
 import { planEpisodes, shardEpisodes, resumePoint, runEpisode, StepRecord, Episode } from '../opt/chain-run';
 import { acquireLock, lockFileFor } from '../io/lock';
 import { writeFileAtomic } from '../io/atomic';
@@ -76,7 +76,7 @@ const shardSuffix = (s: { index: number; count: number }): string => `.shard-${s
 export async function runCommand(o: RunOpts): Promise<void> {
   // ---- validate everything before writing anything
   const mode = oneOf(o.mode, ['reconfig', 'restore'], '--mode') as Mode;
-  const objective = oneOf(o.objective, ['cost', 'loss'], '--objective') as 'cost' | 'loss';
+  const objective = oneOf(o.objective, OBJECTIVES, '--objective') as ObjectiveKind;
   const branch = oneOf(o.branch, ['soc', 'lindistflow'], '--branch') as 'soc' | 'lindistflow';
   const mt = oneOf(o.mt, ['on', 'off'], '--mt') as 'on' | 'off';
   const schemaName = oneOf(o.schema ?? (mode === 'restore' ? 'full' : 'case33py'), ['case33py', 'full'], '--schema') as SchemaName;
@@ -330,7 +330,7 @@ export function registerRun(program: Command): void {
     .option('--episode <H>', 'steps per episode (each starts from the normal topology with a fresh model)', '24')
     .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default('reconfig'))
     .option('--schema <name>', 'chain columns: case33py (the original\'s 92) or full (default: case33py in reconfig, full in restore)')
-    .addOption(new Option('--objective <kind>', 'cost (grid + MT + loss + unserved + switching + voltage) or loss').default('cost'))
+    .addOption(new Option('--objective <kind>', 'reward: minus the environment\'s reward (its terms and weights); cost: the same plus grid energy at the series\' price; loss: losses + unserved + switching').default('reward'))
     .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one MILP per step').default('soc'))
     .addOption(new Option('--mt <on|off>', 'off: MTs stay off (topology-only decisions)').default('on'))
     .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
@@ -338,7 +338,7 @@ export function registerRun(program: Command): void {
     .option('--shard <I/N>', 'run only shard I of N (0-based) into NAME.shard-I-of-N.csv; join them with mdpc merge')
     .option('--resume', 'continue an interrupted run (its NAME.csv.partial) from its last complete episode')
     .option('--time-limit <s>', 'solver time limit per step, seconds', '60')
-    .option('--gap <g>', 'relative MIP gap', '0.001')
+    .option('--gap <g>', 'relative MIP gap (0.001 for a tight certificate)', '0.01')
     .option('--run <name>', 'run name: out/res_MDPC/NAME.csv, log/NAME/ (default mdpc-<mode>-<start>-<steps>)')
     .option('--out-dir <dir>', 'where the chain goes', path.join('out', 'res_MDPC'))
     .option('--log-dir <dir>', 'where log/<run>/step_<T>.lp and .log go', 'log')

@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { canWriteInto, configure, loadContext, oneOf, parseFloatStrict, parseIntStrict, parseLineIds, collect, UsageError } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
-import { loadWeights } from '../env/reward';
+import { loadWeights } from '../powerflow/reward';
 import { Expert, ExpertOptions, ExpertStep } from '../opt/expert';
-import { Mode, NAIVE, TIGHT } from '../opt/formulation';
+import { mtIndices } from '../grid/action';
+import { Mode, NAIVE, ObjectiveKind, OBJECTIVES, TIGHT } from '../opt/formulation';
 
 export interface SolveCliOptions {
   data?: string;
@@ -32,7 +33,7 @@ export interface SolveCliOptions {
 /** Validate every option and load the inputs; nothing is written before this returns. */
 export function prepareSolve(o: SolveCliOptions): { expertOpts: Partial<ExpertOptions>; snap: Snapshot; faults: number[]; prevOpen: Uint8Array | null; runDir: string | null; ctx: ReturnType<typeof loadContext>; mode: Mode } {
   const mode = oneOf(o.mode, ['reconfig', 'restore'], '--mode') as Mode;
-  const objective = oneOf(o.objective, ['cost', 'loss'], '--objective') as 'cost' | 'loss';
+  const objective = oneOf(o.objective, OBJECTIVES, '--objective') as ObjectiveKind;
   const branch = oneOf(o.branch, ['soc', 'lindistflow'], '--branch') as 'soc' | 'lindistflow';
   const pickup = oneOf(o.pickup, ['binary', 'fractional'], '--pickup') as 'binary' | 'fractional';
   const mt = oneOf(o.mt, ['on', 'off'], '--mt') as 'on' | 'off';
@@ -76,7 +77,7 @@ export function prepareSolve(o: SolveCliOptions): { expertOpts: Partial<ExpertOp
 
 export function stepReport(ex: Expert, r: ExpertStep): Record<string, unknown> {
   const net = ex.net;
-  const mts = net.generators.map((g, k) => ({ g, k })).filter(({ g }) => g.kind === 'MT');
+  const mts = mtIndices(net).map((g, k) => ({ g: net.generators[g], k }));
   return {
     step: r.step,
     mode: r.mode,
@@ -86,13 +87,18 @@ export function stepReport(ex: Expert, r: ExpertStep): Record<string, unknown> {
     exact: r.exact,
     approximate: r.approximate,
     openLines: r.action.openLines,
-    mt: mts.map(({ g, k }) => ({ gen: g.id, bus: net.buses[g.bus].id, on: !!r.action.genOn[k], gridForming: !!r.action.gridForming[k], pKw: round(r.action.genPKw[k]), qKvar: round(r.action.genQKvar[k]) })),
-    shedBuses: net.buses.filter((_, i) => r.action.pickup[i] < 1 && r.eval.loadKw > 0).map((b) => b.id),
+    // set-points of the action, and the output the AC evaluation made each MT carry
+    mt: mts.map(({ g, k }) => ({
+      gen: g.id, bus: net.buses[g.bus].id, on: r.action.mtPKw[k] > 0, gridForming: !!r.action.gridForming[k],
+      pKw: round(r.action.mtPKw[k]), qKvar: round(r.action.mtQKvar[k]), outputKw: round(r.eval.mtPKw[k]), outputKvar: round(r.eval.mtQKvar[k]),
+    })),
+    // buses whose own load the action sheds (pick-up < 1; buses without load are never listed)
+    shedBuses: net.buses.filter((_, i) => r.action.pickup[i] < 1).map((b) => b.id),
     model: { objective: r.objective, bound: r.bound, gap: r.gap, lossKw: round(r.modelLossKw), rounds: r.rounds, lpRounds: r.lpRounds, cutsAdded: r.cutsAdded, cutsTotal: r.cutsTotal, maxViolation: r.maxViolation },
     ac: {
       converged: r.eval.converged, lossKw: round(r.eval.lossKw), vMinPu: round(r.eval.vMinPu, 6), vMinBus: r.eval.vMinBus, vMaxPu: round(r.eval.vMaxPu, 6),
-      loadKw: round(r.eval.loadKw), servedKw: round(r.eval.servedKw), unservedKw: round(r.eval.unservedKw), switchOps: r.eval.switchOps,
-      reward: r.eval.reward, islands: r.eval.islands,
+      loadKw: round(r.eval.loadKw), servedKw: round(r.eval.servedKw), unservedKw: round(r.eval.unservedKw), shedKw: round(r.eval.shedKw), switchOps: r.eval.switchOps,
+      reward: r.eval.reward, trippedMts: r.eval.tripped, islands: r.eval.islands,
     },
     timingMs: { build: round(r.timing.buildMs), solve: round(r.timing.solveMs), eval: round(r.timing.evalMs), write: round(r.timing.writeMs), total: round(r.timing.totalMs), mip: r.timing.mipMs.map((x) => round(x)) },
     work: r.work,
@@ -114,7 +120,7 @@ export function registerSolve(program: Command): void {
     .option('--load <nominal>', 'use the nominal loads of buses.csv (no PV/WT output)')
     .option('--step <T>', 'use step T (0-based) of the time series instead')
     .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default('reconfig'))
-    .addOption(new Option('--objective <kind>', 'cost: grid + MT + loss + unserved + switching + voltage; loss: losses + unserved + switching').default('cost'))
+    .addOption(new Option('--objective <kind>', 'reward: minus the environment\'s reward (its terms and weights); cost: the same plus grid energy at the series\' price; loss: losses + unserved + switching').default('reward'))
     .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one solve').default('soc'))
     .addOption(new Option('--pickup <kind>', 'binary or fractional load pick-up').default('binary'))
     .option('--curtail', 'PV and WT may be curtailed')
@@ -123,7 +129,7 @@ export function registerSolve(program: Command): void {
     .option('--fault <lines>', 'faulted line ids (comma-separated, repeatable), added to the step\'s events', collect)
     .option('--prev-open <lines>', 'previous topology (open line ids) for the switching cost', collect)
     .option('--time-limit <s>', 'time limit of the step in seconds', '60')
-    .option('--gap <g>', 'relative MIP gap', '0.001')
+    .option('--gap <g>', 'relative MIP gap (0.001 for a tight certificate)', '0.01')
     .option('--weights <file>', 'reward weights JSON (also the objective\'s weights)')
     .option('--run <name>', 'write log/<name>/step_<T>.lp and .log (default name: solve-<time>-<pid>)')
     .option('--no-log', 'do not write the .lp and .log files')
@@ -151,7 +157,8 @@ function textReport(r: Record<string, any>): string {
   const lines = [
     `status        ${r.status}${r.fallback ? ` (FALLBACK: ${r.fallbackReason})` : ''}${r.approximate ? ' (approximate: LinDistFlow)' : r.exact ? ' (cones exact)' : ''}`,
     `open lines    ${r.openLines.join(', ')}`,
-    ...r.mt.map((m: any) => `MT ${m.gen} @ bus ${m.bus}  ${m.on ? `on${m.gridForming ? ', grid-forming' : ''}, ${m.pKw} kW, ${m.qKvar} kvar` : 'off'}`),
+    ...r.mt.map((m: any) => `MT ${m.gen} @ bus ${m.bus}  ${m.on ? `on${m.gridForming ? ', grid-forming' : ''}, set-point ${m.pKw} kW ${m.qKvar} kvar, output ${m.outputKw} kW ${m.outputKvar} kvar` : 'off'}`),
+    ...(r.shedBuses.length ? [`shed buses    ${r.shedBuses.join(', ')} (${r.ac.shedKw} kW)`] : []),
     `model         objective ${r.model.objective}, bound ${r.model.bound}, loss ${r.model.lossKw} kW, ${r.model.rounds} MILP rounds, ${r.model.cutsTotal} cuts`,
     `AC            loss ${r.ac.lossKw} kW, vmin ${r.ac.vMinPu} pu at bus ${r.ac.vMinBus}, unserved ${r.ac.unservedKw} kW, reward ${r.ac.reward.total.toFixed(4)}`,
     `time          ${r.timingMs.total} ms (solver ${r.timingMs.solve} ms: ${r.work.mipSolves} MIP + ${r.work.lpSolves} LP solves, ${r.work.nodes} nodes, ${r.work.lpIterations} LP iterations)`,

@@ -10,8 +10,8 @@ import { Command } from 'commander';
 import { configure, loadContext, oneOf, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
-import { loadWeights } from '../env/reward';
-import { RestorationEnv, EnvOptions, FaultSource, ActionError, Termination, EnvMode, ObservationEncoding, ResetOptions } from '../env/restoration-env';
+import { loadWeights } from '../powerflow/reward';
+import { RestorationEnv, EnvOptions, FaultSource, ActionError, Termination, TERMINATIONS, EnvMode, ObservationEncoding, ResetOptions } from '../env/restoration-env';
 import { readScenarioFile } from '../env/scenarios';
 import { spaceToJSON } from '../env/spaces';
 import { VectorRestorationEnv } from '../env/vector-env';
@@ -48,7 +48,7 @@ function addEnvOptions(cmd: Command, withStart: boolean): Command {
     .option('--weights <file>', 'JSON file of reward weights (defaults reproduce the original)')
     .option('--faults <source>', 'series (the event table, default when there is one), none, or a scenario file from faultmaker (.csv or .json)')
     .option('--noise <sd>', 'standard deviation of the multiplicative Gaussian noise on observed loads', '0')
-    .option('--termination <rule>', 'default (see README), any-loss (any unserved load ends the episode) or powerflow (only a failed power flow does)', choice('--termination', ['default', 'any-loss', 'powerflow']), 'default')
+    .option('--termination <rule>', 'default = powerflow (only a failed power flow ends an episode; lost supply is paid through the reward), any-loss (the original: any dark bus ends it), supply-lost (a dark bus that switching could supply ends it)', choice('--termination', [...TERMINATIONS]), 'default')
     .option('--seed <n>', 'seed of the generator (random start, scenario draw, noise)', '0');
   if (withStart) {
     cmd
@@ -229,6 +229,54 @@ export interface ServeSession {
   env: RestorationEnv;
   options: EnvOptions;
   vec: VectorRestorationEnv | null;
+  /** the masks last sent (the environment's, then one per vectorised environment): sent again only when they change */
+  sentMask?: Uint8Array | null;
+  sentVecMasks?: (Uint8Array | null)[];
+}
+
+/** The mask as a packed bitset (bit c of byte c >> 3, least significant bit first), base64. */
+export function packMask(mask: Uint8Array): string {
+  const bytes = Buffer.alloc((mask.length + 7) >> 3);
+  for (let c = 0; c < mask.length; c++) if (mask[c]) bytes[c >> 3] |= 1 << (c & 7);
+  return bytes.toString('base64');
+}
+
+/**
+ * The action mask over the pipe: `actionMaskBits` (packMask), `actionMaskCount` (valid
+ * configurations) and `maskFaults` only when the mask differs from the one last sent to this
+ * client for that environment (always after reset); otherwise nothing, and the client keeps the
+ * mask it has. An episode's final info (vstep) carries no mask.
+ */
+function compactInfo(info: Record<string, unknown>, last: Uint8Array | null | undefined, force: boolean): { info: Record<string, unknown>; sent: Uint8Array | null | undefined } {
+  const mask = info.actionMask as Uint8Array | undefined;
+  const final = info.final as { info: Record<string, unknown> } | undefined;
+  const { actionMask: _m, ...rest } = info;
+  if (final) rest.final = { ...final, info: (({ actionMask: _f, ...fi }) => fi)(final.info) };
+  if (!mask) return { info: rest, sent: last };
+  if (!force && mask === last) {
+    delete rest.maskFaults;
+    return { info: rest, sent: last };
+  }
+  let count = 0;
+  for (let c = 0; c < mask.length; c++) count += mask[c];
+  rest.actionMaskBits = packMask(mask);
+  rest.actionMaskCount = count;
+  return { info: rest, sent: mask };
+}
+
+function compactOne(session: ServeSession, info: Record<string, unknown>, force: boolean): Record<string, unknown> {
+  const c = compactInfo(info, session.sentMask, force);
+  session.sentMask = c.sent;
+  return c.info;
+}
+
+function compactMany(session: ServeSession, infos: Record<string, unknown>[], force: boolean): Record<string, unknown>[] {
+  const sent = (session.sentVecMasks ??= []);
+  return infos.map((info, i) => {
+    const c = compactInfo(info, sent[i], force);
+    sent[i] = c.sent ?? null;
+    return c.info;
+  });
 }
 
 const MAX_VECTOR = 1024;
@@ -259,7 +307,8 @@ export function handleRequest(session: ServeSession, line: string): { response: 
       case 'reset': {
         const options = checkResetOptions(r);
         const out = env.reset({ seed: (r.seed as number | null) ?? undefined, options });
-        return { response: toJsonLine(withId({ observation: out.observation, info: out.info })), stop: false };
+        const info = compactOne(session, out.info as unknown as Record<string, unknown>, true);
+        return { response: toJsonLine(withId({ observation: out.observation, info })), stop: false };
       }
       case 'vreset': {
         const options = checkResetOptions(r);
@@ -267,18 +316,21 @@ export function handleRequest(session: ServeSession, line: string): { response: 
         if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_VECTOR) throw new ActionError(`n: expected the number of environments, an integer in 1..${MAX_VECTOR}`);
         if (!session.vec || session.vec.size !== n) session.vec = new VectorRestorationEnv(n, { ...session.options, radialTable: env.tableIfBuilt() ?? undefined });
         const out = session.vec.reset({ seed: (r.seed as number | null) ?? undefined, options });
-        return { response: toJsonLine(withId({ ...out })), stop: false };
+        const infos = compactMany(session, out.infos as unknown as Record<string, unknown>[], true);
+        return { response: toJsonLine(withId({ observations: out.observations, infos })), stop: false };
       }
       case 'vstep': {
         if (!session.vec) throw new ActionError('vstep before vreset');
         if (!Array.isArray(r.actions)) throw new ActionError(`vstep: expected "actions", an array of ${session.vec.size} actions`);
         const out = session.vec.step(r.actions as never);
-        return { response: toJsonLine(withId({ ...out })), stop: false };
+        const infos = compactMany(session, out.infos as unknown as Record<string, unknown>[], false);
+        return { response: toJsonLine(withId({ ...out, infos })), stop: false };
       }
       case 'step': {
         if (!('action' in r)) throw new ActionError('step: expected "action"');
         const out = env.step(r.action as never);
-        return { response: toJsonLine(withId({ ...out })), stop: false };
+        const info = compactOne(session, out.info as unknown as Record<string, unknown>, false);
+        return { response: toJsonLine(withId({ ...out, info })), stop: false };
       }
       case 'spaces': {
         // a feeder with too many radial configurations has no index form
@@ -342,6 +394,11 @@ Requests (an optional "id" is echoed back):
   {"cmd":"close"}    -> {"ok":true}, then the process exits
 A malformed or invalid request is answered with {"error":"..."} and the session goes on; end of
 input ends the session cleanly (exit 0). Infinite space bounds are written as "inf" / "-inf".
+With --mask (or the reset option actionMask), info carries the mask over the radial
+configurations only when it changes (always after a reset): "actionMaskBits" (base64 of a packed
+bitset, bit c of byte c>>3 least significant first, 1 = configuration c keeps every line faulted
+in the returned observation open), "actionMaskCount" and "maskFaults" (those faulted line ids);
+without them the last mask sent still holds.
 Python: scripts/python/case33_env.py wraps this as a Gymnasium-style class (standard library only).
 
 Examples:

@@ -41,12 +41,27 @@ test('powerflow run: faults, MT island, step data and reward config', () => {
   const st = (id: number): string => j.lines.find((l: { line: number }) => l.line === id).status;
   assert.equal(st(6), 'faulted');
   assert.equal(st(27), 'de-energized');
-  assert.equal(j.unservedKw, 60 + 60 + 120 + 200 + 150 + 210 + 60); // buses 27-33 (Baran & Wu)
+  // the island 7..26 needs ~1090 kW from a 500 kW MT: protection trips it and the island is dark
+  assert.deepEqual(j.trippedMts, [2]);
+  const darkKw = j.buses.filter((b: { energized: boolean }) => !b.energized).reduce((a: number, b: { loadKw: number }) => a + b.loadKw, 0);
+  assert.ok(Math.abs(j.unservedKw - darkKw) < 1e-6);
+  assert.ok(j.unservedKw > 60 + 60 + 120 + 200 + 150 + 210 + 60); // more than buses 27-33 (Baran & Wu)
   assert.ok(Math.abs(j.reward.blackout - j.unservedKw) < 1e-6);
   assert.equal(j.buses.find((b: { bus: number }) => b.bus === 30).energized, false);
-  assert.equal(j.islands.length, 3);
-  const mt = j.generators.find((g: { kind: string; bus: number }) => g.kind === 'MT' && g.bus === 8);
-  assert.equal(mt.withinLimits, false); // the island needs ~1090 kW from a 500 kW MT
+  assert.ok(j.islands.every((i: { source: string }) => i.source !== 'MT 2'));
+  // shedding four of the island's loads keeps the MT within its limits: it holds the island
+  const shed = runCli('powerflow', ['run', '--fault', '6,26', '--mt', '8:300:100', '--shed', '18,7,8,14', '--json']);
+  assert.equal(shed.code, 0, shed.stderr);
+  const k = JSON.parse(shed.stdout);
+  assert.deepEqual(k.trippedMts, []);
+  assert.deepEqual(k.shedBuses, [7, 8, 14, 18]);
+  const mt = k.generators.find((g: { kind: string; bus: number }) => g.kind === 'MT' && g.bus === 8);
+  assert.equal(mt.withinLimits, true);
+  assert.ok(mt.pKw > 300 && mt.pKw <= 500.01, `MT output ${mt.pKw}`); // the island's balance, not its set-point
+  assert.ok(k.islands.some((i: { source: string }) => i.source === 'MT 2'));
+  const shedKw = 200 + 200 + 120 + 90; // buses 7, 8, 14, 18 (Baran & Wu)
+  const darkK = k.buses.filter((b: { energized: boolean }) => !b.energized).reduce((a: number, b: { loadKw: number }) => a + b.loadKw, 0);
+  assert.ok(Math.abs(k.unservedKw - (darkK + shedKw)) < 1e-6, `${k.unservedKw} vs ${darkK} + ${shedKw}`);
   const s = runCli('powerflow', ['run', '--data', DATA_24H, '--step', '12', '--json']);
   assert.equal(s.code, 0, s.stderr);
   const js = JSON.parse(s.stdout);

@@ -4,14 +4,14 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { stringify } from 'csv-stringify/sync';
-import { canWriteInto, withOutputLock, collect, dataFiles, loadContext, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
+import { canWriteInto, withOutputLock, collect, dataFiles, loadContext, parseBusIds, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { normallyOpenLines } from '../grid/network';
-import { PowerFlow } from '../powerflow/solver';
 import { PfMethod } from '../powerflow/types';
-import { buildRequest, MtSetPoint } from '../powerflow/request';
+import { GridAction, defaultGridForming, mtIndices } from '../grid/action';
+import { ActionEvaluator } from '../powerflow/evaluate';
 import { buildReport, PfReport } from '../powerflow/report';
-import { computeReward, loadWeights } from '../env/reward';
+import { REWARD_TERMS, loadWeights } from '../powerflow/reward';
 import { renderFeederSvg } from '../plot/feeder-svg';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
@@ -24,6 +24,7 @@ interface RunOptions {
   open?: string[];
   fault?: string[];
   mt?: string[];
+  shed?: string[];
   islands: boolean;
   config?: string;
   method: string;
@@ -43,10 +44,13 @@ Examples:
   $ powerflow run --fault 6 --fault 26 --mt 22:300:100 --csv out/n2
         # lines 6 and 26 faulted, MT at bus 22 energizes an island at 300 kW / 100 kvar
   $ powerflow run --data data/ieee33-24h --step 12 --open none     # all lines closed (meshed)
+  $ powerflow run --open 7,14,33,35,36,37 --fault 7,33,35,36 --mt 8:500:260 --shed 8,9,10,15
+        # restoration: the MT at bus 8 holds an island, four buses shed so that it stays in its limits
 
 Steps count from 0 (step 0 is the first row of the series files), as in the environment and
 mdpc. Lines and buses are numbered as in the data files. MTs are off unless given a set-point
-with --mt.`;
+with --mt. The evaluation is the environment's (README, "The MDP"): an MT holding an island
+beyond its limits trips and its island goes dark.`;
 
 export function registerRun(program: Command): void {
   program
@@ -58,6 +62,7 @@ export function registerRun(program: Command): void {
     .option('--open <lines>', 'open lines, comma separated, repeatable; "none" closes all (default: the normally open lines)', collect)
     .option('--fault <lines>', 'faulted lines, comma separated, repeatable (added to the step\'s own faults)', collect)
     .option('--mt <bus:pKw:qKvar>', 'MT set-point at a bus, repeatable; MTs without one are off', collect)
+    .option('--shed <buses>', 'bus ids whose load is shed (comma separated, repeatable)', collect)
     .option('--no-islands', 'do not let grid-forming MTs energize islands cut off from the substation')
     .option('--config <file>', 'reward weights (JSON); defaults reproduce the original')
     .addOption(new Option('--method <m>', 'power-flow method').choices(['auto', 'newton', 'sweep']).default('auto'))
@@ -70,6 +75,8 @@ export function registerRun(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action((opts: RunOptions) => runCommand(opts));
 }
+
+interface MtSetPoint { gen: number; pKw: number; qKvar: number }
 
 function parseMt(ctx: CaseContext, values: string[] | undefined, snap: Snapshot): MtSetPoint[] {
   const net = ctx.net;
@@ -127,15 +134,33 @@ export function runCommand(opts: RunOptions): void {
   if (opts.open === undefined) open = normallyOpenLines(net);
   else if (opts.open.length === 1 && opts.open[0].trim() === 'none') open = [];
   else open = parseLineIds(net, opts.open, '--open');
-  const faulted = parseLineIds(net, opts.fault, '--fault');
+  const faulted = new Uint8Array(net.lines.length);
+  for (const l of parseLineIds(net, opts.fault, '--fault')) faulted[l] = 1;
+  for (const l of snap.faulted) faulted[l] = 1;
   const mt = parseMt(ctx, opts.mt, snap);
+  const mts = mtIndices(net);
+  const action: GridAction = {
+    lineOpen: new Uint8Array(net.lines.length),
+    mtPKw: new Float64Array(mts.length),
+    mtQKvar: new Float64Array(mts.length),
+    pickup: new Float64Array(net.buses.length).fill(1),
+    gridForming: defaultGridForming(net),
+  };
+  for (const l of open) action.lineOpen[l] = 1;
+  for (const m of mt) {
+    action.mtPKw[mts.indexOf(m.gen)] = m.pKw;
+    action.mtQKvar[mts.indexOf(m.gen)] = m.qKvar;
+  }
+  for (const b of parseBusIds(net, opts.shed, '--shed')) action.pickup[b] = 0;
 
-  const req = buildRequest(net, snap, { open, faulted, mt, islanding: opts.islands });
-  const pf = new PowerFlow(net).solve(req, { method: opts.method as PfMethod });
-  const reward = computeReward(net, pf, weights, { mtPricePerKwh: snap.mtPricePerKwh });
-  const report = buildReport(net, pf, reward, {
+  const evaluator = new ActionEvaluator(net);
+  const ev = evaluator.evaluate(snap, action, { faulted, prevOpen: null, islanding: opts.islands, weights, method: opts.method as PfMethod });
+  const pf = ev.pf;
+  const report = buildReport(net, pf, ev.reward, {
     step: opts.step !== undefined ? snap.step : null,
-    loadPKw: req.loadPKw, loadQKvar: req.loadQKvar, genOn: req.genOn,
+    loadPKw: snap.loadPKw, loadQKvar: snap.loadQKvar, genOn: evaluator.request.genOn,
+    unservedKw: ev.unservedKw, shedBuses: net.buses.filter((_, i) => action.pickup[i] < 1).map((b) => b.id),
+    trippedMts: ev.tripped.map((k) => net.generators[mts[k]].id),
   });
 
   const outputs: string[] = [];
@@ -197,7 +222,10 @@ function summary(rep: PfReport, opts: RunOptions, outputs: string[]): string {
     lines.push(`  DER       ${der.join('; ')}`);
   }
   const rw = rep.reward;
-  lines.push(`  reward    ${c.bold(f(rw.total, 4))} = -(voltage ${f(rw.voltage, 4)} + loss ${f(rw.loss, 4)} + blackout ${f(rw.blackout, 4)} + MT ${f(rw.mt, 4)} + switching ${f(rw.switching, 4)})`);
+  if (rep.shedBuses.length) lines.push(`  shed      buses ${compactRanges(rep.shedBuses)}`);
+  if (rep.trippedMts.length) lines.push(c.red(`  tripped   MT ${rep.trippedMts.join(', ')}: its island needed more than its limits (island dark)`));
+  const terms = REWARD_TERMS.filter((t) => t !== 'invalid').map((t) => `${t === 'mt' ? 'MT' : t} ${f(rw[t], 4)}`).join(' + ');
+  lines.push(`  reward    ${c.bold(f(rw.total, 4))} = -(${terms})`);
   if (rep.islands.length > 1 || rep.islands.some((i) => i.source !== 'substation')) {
     for (const is of rep.islands) {
       const src = is.source === 'none' ? c.gray('dark') : `${is.source} at bus ${is.sourceBus}`;

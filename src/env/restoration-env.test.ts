@@ -71,7 +71,7 @@ test('spaces match the observations and actions actually produced (both encoding
       const r = env.step(a as Action);
       assert.equal(whyNotContained(env.observationSpace, r.observation), null, `step ${i}`);
       const tr = env.lastTransition()!;
-      assert.equal(whyNotContained(env.actionSpace, { switches: Array.from(tr.a.lineOpen), mtPKw: Array.from(tr.a.mtPKw), mtQKvar: Array.from(tr.a.mtQKvar) }), null);
+      assert.equal(whyNotContained(env.actionSpace, { switches: Array.from(tr.a.lineOpen), mtPKw: Array.from(tr.a.mtPKw), mtQKvar: Array.from(tr.a.mtQKvar), pickup: Array.from(tr.a.pickup), gridForming: Array.from(tr.a.gridForming) }), null);
       if (r.terminated || r.truncated) env.reset({});
     }
   }
@@ -123,9 +123,16 @@ test('closing a faulted line: opened by protection (clipped, no penalty); the ma
   assert.equal(r.info.reward.invalid, 0);
   assert.match(r.info.clipped.join(';'), /line 7 is faulted at step 1: opened/);
   assert.equal((r.observation as FullObservation).switchOpen[li(7)], 1);
-  assert.equal(r.terminated, true, 'buses 8.. lost in reconfig mode');
-  assert.equal(r.info.terminationReason, 'supply-lost');
+  assert.equal(r.terminated, false, 'lost supply is paid through the reward, it does not end the episode');
+  assert.equal(r.info.terminationReason, null);
   assert.ok(r.info.unservedKw > 0);
+  assert.ok(Math.abs(r.info.reward.blackout - 10 * r.info.unservedKw) < 1e-9);
+  // the original's rule: any dark bus ends the episode
+  const orig = makeEnv({ faults: { kind: 'scenarios', scenarios: [[li(7)]] }, termination: 'any-loss' });
+  orig.reset({ seed: 1 });
+  const ro = orig.step({ open: TIES });
+  assert.equal(ro.terminated, true);
+  assert.equal(ro.info.terminationReason, 'supply-lost');
   // a restoration through tie 33 (8-21)
   env.reset({ seed: 1 });
   const ok = env.step({ open: [7, 34, 35, 36, 37] });
@@ -175,8 +182,17 @@ test('termination rules and truncation at the horizon', () => {
   const sc = { kind: 'scenarios' as const, scenarios: [[li(1)]] };
   const rec = makeEnv({ faults: sc });
   rec.reset({ seed: 1 });
+  // radial as far as the fault allows (nothing can reach buses 2..33): valid, everything unserved
   const r1 = rec.step({ open: [1, 34, 35, 36, 37], mtPKw: [1000, 300, 800] });
-  assert.equal(r1.info.valid, false, 'not radial from the substation');
+  assert.equal(r1.info.valid, true);
+  assert.equal(r1.terminated, false);
+  assert.ok(Math.abs(r1.info.unservedKw - r1.info.loadKw) < 1e-9);
+  // with the fault on line 7, buses 8.. can be reached through the ties: leaving them cut off is not radial
+  const rec7 = makeEnv({ faults: { kind: 'scenarios', scenarios: [[li(7)]] } });
+  rec7.reset({ seed: 1 });
+  const r1b = rec7.step({ open: [7, 33, 34, 35, 36, 37] });
+  assert.equal(r1b.info.valid, false);
+  assert.match(r1b.info.errors[0], /a bus cut off that switching could supply/);
   // restore mode: MTs energize the feeder as islands; nothing is reachable from the substation, so no termination
   const res = makeEnv({ faults: sc, mode: 'restore' });
   res.reset({ seed: 1 });
@@ -185,16 +201,15 @@ test('termination rules and truncation at the horizon', () => {
   assert.equal(r2.terminated, false);
   assert.equal(r2.info.unservedKw, 0);
   assert.equal(r2.info.pfStatus, 'converged');
-  // restore mode, fault on line 7 left unrestored: buses reachable through ties are dark -> terminated
-  const res7 = makeEnv({ faults: { kind: 'scenarios', scenarios: [[li(7)]] }, mode: 'restore' });
-  res7.reset({ seed: 1 });
-  const r3 = res7.step({ open: TIES, mtPKw: [0, 0, 0] });
-  assert.equal(r3.terminated, true);
-  assert.equal(r3.info.terminationReason, 'supply-lost');
-  // ... unless the rule is 'powerflow'
-  const lax = makeEnv({ faults: { kind: 'scenarios', scenarios: [[li(7)]] }, mode: 'restore', termination: 'powerflow' });
-  lax.reset({ seed: 1 });
-  assert.equal(lax.step({ open: TIES, mtPKw: [0, 0, 0] }).terminated, false);
+  // restore mode, fault on line 7 left unrestored: buses reachable through ties are dark ->
+  // terminated only with the 'supply-lost' rule; 'default' and 'powerflow' go on (blackout cost)
+  for (const [termination, ends] of [['supply-lost', true], ['default', false], ['powerflow', false]] as const) {
+    const res7 = makeEnv({ faults: { kind: 'scenarios', scenarios: [[li(7)]] }, mode: 'restore', termination });
+    res7.reset({ seed: 1 });
+    const r3 = res7.step({ open: TIES, mtPKw: [0, 0, 0] });
+    assert.equal(r3.terminated, ends, termination);
+    assert.equal(r3.info.terminationReason, ends ? 'supply-lost' : null);
+  }
   // truncation
   const env = makeEnv({ horizon: 3, start: 5 });
   env.reset({ seed: 1 });

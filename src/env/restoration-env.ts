@@ -4,9 +4,11 @@
  *   reset({seed, options}) -> {observation, info}
  *   step(action)           -> {observation, reward, terminated, truncated, info}
  *
- * Timing (as the original's MDP chains): at step t the agent sees S(t) (loads, generation, switch
- * states and faults at t); its action A(t) takes effect at t+1: the power flow runs on step t+1's
- * loads, PV/WT and faults, giving R(t+1) and S(t+1).
+ * Timing and information (README, "The MDP"): at step t the agent sees S(t) (loads, generation,
+ * switch states, pick-up and faults at t); its action A(t) takes effect at t+1: the one AC
+ * evaluation (src/powerflow/evaluate.ts) runs on step t+1's loads, PV/WT and faults, giving
+ * R(t+1) and S(t+1). A fault that begins at t+1 is not in S(t): it shows in R(t+1) and S(t+1).
+ * The action (src/grid/action.ts): switches, MT set-points, load pick-up, grid-forming MTs.
  *
  * Action handling (documented in the README):
  *  - malformed action (wrong type or length, both `open` and `switches`, ...): ActionError thrown,
@@ -18,28 +20,32 @@
  *    info.clipped), no penalty;
  *  - MT set-point outside its limits: clipped (P <= 0 means off; 0 < P < pMin -> pMin; P > pMax ->
  *    pMax; Q into [qMin, qMax]), reported in info.clipped, no penalty. An unavailable MT is off.
- * Termination: the power flow does not converge; or supply is lost that must be kept: reconfig
- * mode, any de-energized bus (the original's rule); restore mode, a de-energized bus that is
- * connected to a substation through lines that are not faulted, or an MT holding an island
- * beyond its pMax. Truncation at the horizon.
+ *  - an MT holding an island beyond its limits trips (info.tripped): it is off until an action
+ *    turns it on again; its island's load is unserved.
+ * Termination ('default' = 'powerflow' in both modes): only a power flow that does not converge
+ * ends an episode; lost supply, a fault's onset included, is paid through the reward. The
+ * original's rule (any de-energized bus ends it) is 'any-loss'; 'supply-lost' ends it on a dark
+ * bus that some switching could connect to a substation. Truncation at the horizon.
  *
  * All randomness (random start, scenario draw, measurement noise) comes from one Rng seeded at reset.
  */
 import { Network } from '../grid/network';
 import { Series, Snapshot, emptySnapshot, snapshot } from '../grid/series';
-import { PowerFlow } from '../powerflow/solver';
-import { PfRequest, PfResult } from '../powerflow/types';
-import { isRadialFromSubstations, reachable } from '../topology/graph';
+import { GridAction, cloneAction, defaultGridForming, mtIndices } from '../grid/action';
+import { ActionEvaluator, Evaluation } from '../powerflow/evaluate';
+import { PfResult } from '../powerflow/types';
+import { isRadialFromSubstations, isRadialGivenFaults, reachable } from '../topology/graph';
 import { RadialTable, enumerateRadialConfigurations, findConfiguration } from '../topology/spanning-trees';
 import { Rng } from '../util/rng';
-import { DEFAULT_WEIGHTS, RewardWeights, computeReward } from './reward';
+import { DEFAULT_WEIGHTS, RewardWeights, rewardValues, zeroReward } from '../powerflow/reward';
 import { Space, box, dict, discrete, multiBinary } from './spaces';
 import { ChainAction, ChainReward, ChainState, Transition } from '../mdp/types';
 import { Case33pyLayout, PAD, case33pyLayout, netLoadKw } from '../mdp/schema';
 
 export type EnvMode = 'reconfig' | 'restore';
 export type ObservationEncoding = 'case33py' | 'full';
-export type Termination = 'default' | 'any-loss' | 'powerflow';
+export type Termination = 'default' | 'powerflow' | 'any-loss' | 'supply-lost';
+export const TERMINATIONS: readonly Termination[] = ['default', 'powerflow', 'any-loss', 'supply-lost'];
 
 /** Where faults come from: the series' event table, none, or a list of scenarios (0-based line indices). */
 export type FaultSource = { kind: 'series' } | { kind: 'none' } | { kind: 'scenarios'; scenarios: number[][] };
@@ -76,7 +82,7 @@ export interface ResetOptions {
   actionMask?: boolean;
 }
 
-/** The action, in any of its forms (see the README). */
+/** The action, in any of its forms (see the README); absent parts keep what is in force. */
 export type Action =
   | number
   | {
@@ -85,7 +91,15 @@ export type Action =
       config?: number;
       mtPKw?: ArrayLike<number>;
       mtQKvar?: ArrayLike<number>;
+      /** per bus, fraction of the load served (0 = shed, 1 = served) */
+      pickup?: ArrayLike<number>;
+      /** bus ids whose load is shed (every other bus served) */
+      shed?: ArrayLike<number>;
+      /** per MT, 1 = may hold an island's voltage */
+      gridForming?: ArrayLike<number>;
     };
+
+const ACTION_KEYS = ['switches', 'open', 'config', 'mtPKw', 'mtQKvar', 'pickup', 'shed', 'gridForming'];
 
 export type Observation = Float64Array | FullObservation;
 
@@ -96,6 +110,8 @@ export interface FullObservation {
   loadQKvar: Float64Array;
   genPKw: Float64Array;
   genQKvar: Float64Array;
+  pickup: Float64Array;
+  gridForming: Uint8Array;
   vPu: Float64Array;
   hour: Float64Array;
   step: number;
@@ -108,17 +124,23 @@ export interface StepInfo {
   loadKw: number;
   servedKw: number;
   unservedKw: number;
+  /** load shed by the action's pick-up at energized buses, kW (part of unservedKw) */
+  shedKw: number;
   vMinPu: number;
   switchOps: number;
   pfStatus: string;
   valid: boolean;
   errors: string[];
   clipped: string[];
-  terminationReason: null | 'supply-lost' | 'powerflow' | 'mt-overload';
+  /** MT ids tripped by protection at this step (an island beyond the MT's limits) */
+  tripped: number[];
+  terminationReason: null | 'supply-lost' | 'powerflow';
   /** index of the switch state in the radial table (-1: not in it); only with actionMask */
   config?: number;
-  /** 1 = configuration valid given the faults of the returned observation; only when asked for */
+  /** 1 = configuration keeps every line faulted in the returned observation open; only when asked for */
   actionMask?: Uint8Array;
+  /** ids of the faulted lines the mask is for (those of the returned observation) */
+  maskFaults?: number[];
   scenario?: number;
   /** case33py observation: more lines open or faulted than slots (the first ones are listed) */
   encodingOverflow?: boolean;
@@ -155,11 +177,13 @@ export class RestorationEnv {
   /** generator indices of the MTs */
   readonly mts: number[];
   readonly layout: Case33pyLayout;
+  /** per MT: able to form an island (the default grid-forming flags) */
+  readonly gridFormingDefault: Uint8Array;
 
   private readonly defaults: { start: number | 'random'; horizon: number; seed: number; actionMask: boolean };
   private rng: Rng;
   private seeded = false;
-  private readonly pf: PowerFlow;
+  private readonly evaluator: ActionEvaluator;
   private table: RadialTable | null = null;
   private maskCache: { key: string; mask: Uint8Array } | null = null;
   private actionMask = false;
@@ -169,13 +193,11 @@ export class RestorationEnv {
   private t0 = 0;
   private horizon = 0;
   private scenario = -1;
-  private lineOpen: Uint8Array<ArrayBuffer>;
-  private mtP: Float64Array<ArrayBuffer>;
-  private mtQ: Float64Array<ArrayBuffer>;
+  /** the action in force: switch states (faulted lines opened by protection), set-points, pick-up, grid-forming */
+  private cur: GridAction;
   private state: ChainState | null = null;
   private last: Transition | null = null;
   private readonly snap: Snapshot;
-  private readonly req: PfRequest;
   private readonly faultBuf: Uint8Array<ArrayBuffer>;
 
   constructor(opts: EnvOptions) {
@@ -190,33 +212,24 @@ export class RestorationEnv {
     this.termination = opts.termination ?? 'default';
     this.defaults = { start: opts.start ?? 0, horizon: opts.horizon ?? 24, seed: opts.seed ?? 0, actionMask: opts.actionMask ?? false };
     this.rng = new Rng(this.defaults.seed);
-    this.mts = net.generators.map((g, i) => (g.kind === 'MT' ? i : -1)).filter((i) => i >= 0);
+    this.mts = mtIndices(net);
+    this.gridFormingDefault = defaultGridForming(net);
     this.layout = case33pyLayout(net, opts.faultSlots ?? 2);
-    this.pf = new PowerFlow(net);
+    this.evaluator = new ActionEvaluator(net);
     this.table = opts.radialTable ?? null;
     const nl = net.lines.length;
-    const ng = net.generators.length;
-    this.lineOpen = new Uint8Array(nl);
-    this.mtP = new Float64Array(this.mts.length);
-    this.mtQ = new Float64Array(this.mts.length);
+    const M = this.mts.length;
+    this.cur = { lineOpen: new Uint8Array(nl), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(net.buses.length).fill(1), gridForming: this.gridFormingDefault.slice() };
     this.snap = emptySnapshot(net);
     this.faultBuf = new Uint8Array(nl);
-    this.req = {
-      loadPKw: this.snap.loadPKw,
-      loadQKvar: this.snap.loadQKvar,
-      genPKw: new Float64Array(ng),
-      genQKvar: new Float64Array(ng),
-      genOn: new Uint8Array(ng),
-      lineOpen: this.lineOpen,
-      lineFaulted: new Uint8Array(nl),
-      islanding: this.mode === 'restore',
-    };
     this.observationSpace = this.buildObservationSpace();
     const mtG = this.mts.map((g) => net.generators[g]);
     this.actionSpace = dict({
       switches: multiBinary(nl),
       mtPKw: box(mtG.length, 0, mtG.map((g) => g.pMaxKw)),
       mtQKvar: box(mtG.length, mtG.map((g) => Math.min(0, g.qMinKvar)), mtG.map((g) => g.qMaxKvar)),
+      pickup: box(net.buses.length, 0, 1),
+      gridForming: multiBinary(mtG.length),
     });
   }
 
@@ -244,6 +257,8 @@ export class RestorationEnv {
       loadQKvar: box(nb, -Infinity, Infinity),
       genPKw: box(ng, -Infinity, Infinity),
       genQKvar: box(ng, -Infinity, Infinity),
+      pickup: box(nb, 0, 1),
+      gridForming: multiBinary(this.mts.length),
       vPu: box(nb, 0, Infinity),
       hour: box(1, 0, 24),
       step: discrete(this.series.steps),
@@ -269,7 +284,7 @@ export class RestorationEnv {
   /** The action space with a configuration index instead of switch states. */
   configActionSpace(): Space {
     const a = this.actionSpace as { kind: 'Dict'; spaces: Record<string, Space> };
-    return dict({ config: discrete(this.radialTable().count), mtPKw: a.spaces.mtPKw, mtQKvar: a.spaces.mtQKvar });
+    return dict({ config: discrete(this.radialTable().count), mtPKw: a.spaces.mtPKw, mtQKvar: a.spaces.mtQKvar, pickup: a.spaces.pickup, gridForming: a.spaces.gridForming });
   }
 
   /** 1 = configuration keeps every faulted line open (cached per fault set). */
@@ -347,21 +362,25 @@ export class RestorationEnv {
     this.t0 = t0;
     this.t = t0;
     this.horizon = horizon;
-    // initial topology: normally open lines open, faulted lines open too; MTs at their minimum
+    // initial state: normally open lines open, faulted lines open too; MTs at their minimum,
+    // every load served, the default grid-forming flags
     const net = this.net;
-    net.lines.forEach((l, i) => (this.lineOpen[i] = l.normallyOpen ? 1 : 0));
+    const cur = this.cur;
+    net.lines.forEach((l, i) => (cur.lineOpen[i] = l.normallyOpen ? 1 : 0));
     const f0 = this.faultsAt(t0, this.faultBuf);
-    for (let l = 0; l < f0.length; l++) if (f0[l]) this.lineOpen[l] = 1;
+    for (let l = 0; l < f0.length; l++) if (f0[l]) cur.lineOpen[l] = 1;
     this.mts.forEach((g, k) => {
       const gen = net.generators[g];
-      this.mtP[k] = gen.pMinKw;
-      this.mtQ[k] = Math.max(0, gen.qMinKvar);
+      cur.mtPKw[k] = gen.pMinKw;
+      cur.mtQKvar[k] = Math.max(0, gen.qMinKvar);
     });
+    cur.pickup.fill(1);
+    cur.gridForming.set(this.gridFormingDefault);
     this.last = null;
-    const pf = this.runPowerFlow(t0);
-    this.state = this.captureState(t0, pf);
-    const info = this.baseInfo(pf);
-    info.reward = { total: 0, voltage: 0, loss: 0, blackout: 0, mt: 0, switching: 0, invalid: 0 };
+    const ev = this.evaluateAt(t0, null, false, []);
+    this.state = this.captureState(t0, ev);
+    const info = this.baseInfo(ev);
+    info.reward = zeroReward();
     return { observation: this.observe(this.state, info), info };
   }
 
@@ -372,72 +391,63 @@ export class RestorationEnv {
     const t1 = this.t + 1;
     if (t1 >= this.series.steps) throw new ActionError(`the series ends at step ${this.series.steps - 1}: reset to start a new episode`);
     const net = this.net;
-    const nl = net.lines.length;
     const parsed = this.parseAction(action);
     const errors: string[] = parsed.errors;
     const clipped: string[] = parsed.clipped;
     const sPrev = this.state;
+    const cur = this.cur;
 
     // topology
-    const prevOpen = this.lineOpen.slice();
+    const prevOpen = cur.lineOpen.slice();
     let valid = errors.length === 0;
     if (valid && parsed.open) {
-      if (this.mode === 'reconfig' && !parsed.fromTable && !isRadialFromSubstations(net, parsed.open)) {
-        errors.push('topology is not radial from the substations (a loop, or a bus cut off)');
-        valid = false;
+      for (let l = 0; l < net.lines.length; l++) {
+        if (!net.lines[l].switchable && parsed.open[l] !== prevOpen[l]) errors.push(`line ${net.lines[l].id} has no switch: its state cannot change`);
       }
-    }
-    if (valid && parsed.open) this.lineOpen.set(parsed.open);
-    let switchOps = 0;
-    for (let l = 0; l < nl; l++) if (this.lineOpen[l] !== prevOpen[l]) switchOps++;
-    // MT set-points (clipped, never rejected on their own; a rejected action changes nothing)
-    if (valid && parsed.mtP) this.mtP.set(parsed.mtP);
-    if (valid && parsed.mtQ) this.mtQ.set(parsed.mtQ);
-    if (!valid) clipped.length = 0;
-
-    // faults at t+1: closed faulted lines are opened by protection
-    const f1 = this.faultsAt(t1, this.faultBuf);
-    for (let l = 0; l < nl; l++) {
-      if (f1[l] && !this.lineOpen[l]) {
-        clipped.push(`line ${net.lines[l].id} is faulted at step ${t1}: opened`);
-        this.lineOpen[l] = 1;
+      if (errors.length === 0 && this.mode === 'reconfig' && !parsed.fromTable) {
+        // radial from the substations (faulted lines left closed are opened by protection), or
+        // radial as far as the faults of S(t) allow (buses beyond them may stay dark)
+        const out = Uint8Array.from(parsed.open, (v, l) => (v || sPrev.lineFaulted[l] ? 1 : 0));
+        if (!isRadialFromSubstations(net, parsed.open) && !isRadialGivenFaults(net, out, sPrev.lineFaulted)) {
+          errors.push('topology is not radial from the substations (a loop, or a bus cut off that switching could supply)');
+        }
       }
+      valid = errors.length === 0;
     }
+    // a rejected action changes nothing; otherwise its parts replace what is in force
+    if (valid) {
+      if (parsed.open) cur.lineOpen.set(parsed.open);
+      if (parsed.mtP) cur.mtPKw.set(parsed.mtP);
+      if (parsed.mtQ) cur.mtQKvar.set(parsed.mtQ);
+      if (parsed.pickup) cur.pickup.set(parsed.pickup);
+      if (parsed.gridForming) cur.gridForming.set(parsed.gridForming);
+    } else clipped.length = 0;
+    const a: GridAction = cloneAction(cur);
 
-    const pf = this.runPowerFlow(t1, clipped);
-    const rw = computeReward(net, pf, this.weights, { mtPricePerKwh: this.snap.mtPricePerKwh, switchOps, invalidActions: valid ? 0 : 1 });
-    let reward: ChainReward = { total: rw.total, voltage: rw.voltage, loss: rw.loss, blackout: rw.blackout, mt: rw.mt, switching: rw.switching, invalid: rw.invalid };
+    const ev = this.evaluateAt(t1, prevOpen, !valid, clipped);
+    const reward = rewardValues(ev.reward);
     let terminated = false;
     let reason: StepInfo['terminationReason'] = null;
-    if (!pf.converged) {
+    if (!ev.converged) {
       terminated = true;
       reason = 'powerflow';
-      const blackout = this.weights.blackoutPricePerKwh * pf.loadKw * this.weights.stepHours;
-      reward = { total: -(blackout + rw.switching + rw.invalid), voltage: 0, loss: 0, blackout, mt: 0, switching: rw.switching, invalid: rw.invalid };
-    } else if (this.termination !== 'powerflow') {
-      reason = this.supplyLost(pf);
+    } else if (this.termination === 'any-loss' || this.termination === 'supply-lost') {
+      reason = this.supplyLost(ev.pf);
       terminated = reason !== null;
     }
     this.t = t1;
-    const s1 = this.captureState(t1, pf);
+    const s1 = this.captureState(t1, ev);
     this.state = s1;
     const truncated = t1 - this.t0 >= this.horizon;
-    const info = this.baseInfo(pf);
+    const info = this.baseInfo(ev);
     info.reward = reward;
-    info.switchOps = switchOps;
     info.valid = valid;
     info.errors = errors;
     info.clipped = clipped;
     info.terminationReason = reason;
-    if (!pf.converged) {
-      info.lossKw = 0;
-      info.servedKw = 0;
-      info.unservedKw = pf.loadKw;
-    }
-    const a: ChainAction = { lineOpen: valid && parsed.open ? parsed.open : prevOpen, mtPKw: this.mtP.slice(), mtQKvar: this.mtQ.slice() };
     this.last = {
       s: sPrev, a, r: reward, s1,
-      lossKw: info.lossKw, unservedKw: info.unservedKw, switchOps, valid, terminated, truncated, pfStatus: info.pfStatus,
+      lossKw: info.lossKw, unservedKw: info.unservedKw, switchOps: info.switchOps, valid, terminated, truncated, pfStatus: info.pfStatus,
     };
     return { observation: this.observe(s1, info), reward: reward.total, terminated, truncated, info };
   }
@@ -461,7 +471,10 @@ export class RestorationEnv {
 
   // ------------------------------------------------------------------ internals
 
-  private parseAction(action: Action): { open: Uint8Array | null; fromTable: boolean; mtP: Float64Array | null; mtQ: Float64Array | null; errors: string[]; clipped: string[] } {
+  private parseAction(action: Action): {
+    open: Uint8Array | null; fromTable: boolean; mtP: Float64Array | null; mtQ: Float64Array | null;
+    pickup: Float64Array | null; gridForming: Uint8Array | null; errors: string[]; clipped: string[];
+  } {
     const net = this.net;
     const nl = net.lines.length;
     const errors: string[] = [];
@@ -470,9 +483,9 @@ export class RestorationEnv {
     let fromTable = false;
     let a: Exclude<Action, number>;
     if (typeof action === 'number') a = { config: action };
-    else if (action === null || typeof action !== 'object' || Array.isArray(action)) throw new ActionError('action: expected an object {switches | open | config, mtPKw, mtQKvar} or a configuration index');
+    else if (action === null || typeof action !== 'object' || Array.isArray(action)) throw new ActionError('action: expected an object {switches | open | config, mtPKw, mtQKvar, pickup | shed, gridForming} or a configuration index');
     else a = action;
-    for (const k of Object.keys(a)) if (!['switches', 'open', 'config', 'mtPKw', 'mtQKvar'].includes(k)) throw new ActionError(`action: unknown key "${k}", expected switches, open, config, mtPKw, mtQKvar`);
+    for (const k of Object.keys(a)) if (!ACTION_KEYS.includes(k)) throw new ActionError(`action: unknown key "${k}", expected ${ACTION_KEYS.join(', ')}`);
     const forms = ['switches', 'open', 'config'].filter((k) => (a as Record<string, unknown>)[k] !== undefined && (a as Record<string, unknown>)[k] !== null);
     if (forms.length > 1) throw new ActionError(`action: give one of switches, open, config, found ${forms.join(' and ')}`);
     if (a.switches != null) {
@@ -517,8 +530,8 @@ export class RestorationEnv {
       mtQ = Float64Array.from(q);
     }
     if (mtP || mtQ) {
-      mtP = mtP ?? this.mtP.slice();
-      mtQ = mtQ ?? this.mtQ.slice();
+      mtP = mtP ?? this.cur.mtPKw.slice();
+      mtQ = mtQ ?? this.cur.mtQKvar.slice();
       for (let k = 0; k < M; k++) {
         const g = net.generators[this.mts[k]];
         const p = mtP[k];
@@ -536,55 +549,86 @@ export class RestorationEnv {
         mtQ[k] = nq;
       }
     }
-    return { open, fromTable, mtP, mtQ, errors, clipped };
+    // load pick-up: a fraction per bus, or the ids of the buses to shed
+    let pickup: Float64Array | null = null;
+    if (a.pickup != null && a.shed != null) throw new ActionError('action: give one of pickup, shed, found pickup and shed');
+    if (a.pickup != null) {
+      const v = numbers(a.pickup, 'pickup');
+      if (v.length !== net.buses.length) throw new ActionError(`pickup: expected ${net.buses.length} values (one per bus, 1 = served), found ${v.length}`);
+      for (let i = 0; i < v.length; i++) if (v[i] < 0 || v[i] > 1) throw new ActionError(`pickup[${i}]: expected a fraction in [0, 1], found ${v[i]}`);
+      pickup = Float64Array.from(v);
+    } else if (a.shed != null) {
+      pickup = new Float64Array(net.buses.length).fill(1);
+      for (const id of numbers(a.shed, 'shed')) {
+        const b = net.busIndex.get(id);
+        if (b === undefined) errors.push(`unknown bus ${id}`);
+        else pickup[b] = 0;
+      }
+    }
+    let gridForming: Uint8Array | null = null;
+    if (a.gridForming != null) {
+      const v = numbers(a.gridForming, 'gridForming');
+      if (v.length !== M) throw new ActionError(`gridForming: expected ${M} values (one per MT, 1 = may form an island), found ${v.length}`);
+      gridForming = new Uint8Array(M);
+      for (let k = 0; k < M; k++) {
+        if (v[k] !== 0 && v[k] !== 1) throw new ActionError(`gridForming[${k}]: expected 0 or 1, found ${v[k]}`);
+        const g = net.generators[this.mts[k]];
+        if (v[k] === 1 && !g.gridForming) clipped.push(`MT ${g.id} cannot form an island (generators.csv): grid-forming flag set to 0`);
+        gridForming[k] = v[k] === 1 && g.gridForming ? 1 : 0;
+      }
+    }
+    return { open, fromTable, mtP, mtQ, pickup, gridForming, errors, clipped };
   }
 
-  /** Power flow at step t with the current switch states, MT set-points and faults. */
-  private runPowerFlow(t: number, clipped?: string[]): PfResult {
+  /**
+   * The one AC evaluation of the action in force at step t (its data and faults): MTs that are
+   * unavailable at t are switched off, lines faulted at t are opened by protection, MTs tripped
+   * by protection stay off; each is reported in `clipped`.
+   */
+  private evaluateAt(t: number, prevOpen: Uint8Array | null, invalid: boolean, clipped: string[]): Evaluation {
     const net = this.net;
+    const cur = this.cur;
     snapshot(this.series, t, this.snap);
-    const req = this.req;
-    const ng = net.generators.length;
-    for (let g = 0; g < ng; g++) {
-      req.genPKw[g] = this.snap.genPKw[g];
-      req.genQKvar[g] = this.snap.genQKvar[g];
-      req.genOn[g] = 1;
-    }
     for (let k = 0; k < this.mts.length; k++) {
       const g = this.mts[k];
-      if (!this.snap.available[g] && this.mtP[k] !== 0) {
-        clipped?.push(`MT ${net.generators[g].id} is not available at step ${t}: off`);
-        this.mtP[k] = 0;
-        this.mtQ[k] = 0;
+      if (!this.snap.available[g] && cur.mtPKw[k] !== 0) {
+        clipped.push(`MT ${net.generators[g].id} is not available at step ${t}: off`);
+        cur.mtPKw[k] = 0;
+        cur.mtQKvar[k] = 0;
       }
-      req.genPKw[g] = this.mtP[k];
-      req.genQKvar[g] = this.mtQ[k];
-      req.genOn[g] = this.mtP[k] > 0 ? 1 : 0;
     }
-    this.faultsAt(t, req.lineFaulted);
-    return this.pf.solve(req);
+    const faulted = this.faultsAt(t, this.faultBuf);
+    const ev = this.evaluator.evaluate(this.snap, cur, { faulted, prevOpen, islanding: this.mode === 'restore', weights: this.weights, invalid });
+    for (const l of ev.protectionOpened) {
+      clipped.push(`line ${net.lines[l].id} is faulted at step ${t}: opened`);
+      cur.lineOpen[l] = 1;
+    }
+    for (let l = 0; l < faulted.length; l++) if (faulted[l]) cur.lineOpen[l] = 1;
+    for (const k of ev.tripped) {
+      const g = net.generators[this.mts[k]];
+      clipped.push(`MT ${g.id} tripped: its island needed more than its limits (P ${g.pMinKw}..${g.pMaxKw} kW, Q ${g.qMinKvar}..${g.qMaxKvar} kvar)`);
+      cur.mtPKw[k] = 0;
+      cur.mtQKvar[k] = 0;
+    }
+    return ev;
   }
 
+  /** The optional termination rules: 'any-loss' (any dark bus), 'supply-lost' (a dark bus some switching could supply). */
   private supplyLost(pf: PfResult): StepInfo['terminationReason'] {
     const net = this.net;
     const n = net.buses.length;
-    if (this.mode === 'reconfig' || this.termination === 'any-loss') {
+    if (this.termination === 'any-loss') {
       for (let i = 0; i < n; i++) if (!pf.energized[i]) return 'supply-lost';
       return null;
     }
-    // restore: buses that some switching could connect to a substation must be supplied
-    const canReach = reachable(net, this.req.lineFaulted, net.substations);
+    const canReach = reachable(net, this.evaluator.request.lineFaulted, net.substations);
     for (let i = 0; i < n; i++) if (canReach[i] && !pf.energized[i]) return 'supply-lost';
-    for (const isl of pf.islands) {
-      if (isl.sourceKind !== 'MT') continue;
-      const g = net.generators[isl.sourceGen];
-      if (pf.genPKw[isl.sourceGen] > g.pMaxKw * (1 + 1e-9) + 1e-9) return 'mt-overload';
-    }
     return null;
   }
 
-  /** S(t) as chain data: observed loads (with noise), generation in force, switches, faults, voltages. */
-  private captureState(t: number, pf: PfResult): ChainState {
+  /** S(t) as chain data: observed loads (with noise), generation, switches, pick-up, faults, voltages. */
+  private captureState(t: number, ev: Evaluation): ChainState {
+    const pf = ev.pf;
     const net = this.net;
     const nb = net.buses.length;
     const loadPKw = this.snap.loadPKw.slice();
@@ -596,45 +640,55 @@ export class RestorationEnv {
         loadQKvar[b] *= f;
       }
     }
-    const genPKw = new Float64Array(net.generators.length);
-    const genQKvar = new Float64Array(net.generators.length);
-    for (let g = 0; g < genPKw.length; g++) {
-      genPKw[g] = this.req.genOn[g] ? this.req.genPKw[g] : 0;
-      genQKvar[g] = this.req.genOn[g] ? this.req.genQKvar[g] : 0;
-    }
+    // PV/WT: available output; MTs: actual output (an island's MT carries its balance), 0 off or dark
+    const genPKw = Float64Array.from(this.snap.genPKw);
+    const genQKvar = Float64Array.from(this.snap.genQKvar);
+    this.mts.forEach((g, k) => {
+      genPKw[g] = ev.mtPKw[k];
+      genQKvar[g] = ev.mtQKvar[k];
+    });
     const vPu = new Float64Array(nb);
     for (let b = 0; b < nb; b++) {
       const v = pf.vPu[b];
       vPu[b] = Number.isFinite(v) && v > 0 ? v : 0;
     }
-    return { step: t, loadPKw, loadQKvar, genPKw, genQKvar, lineOpen: this.lineOpen.slice(), lineFaulted: this.req.lineFaulted.slice(), vPu };
+    return {
+      step: t, loadPKw, loadQKvar, genPKw, genQKvar, lineOpen: this.cur.lineOpen.slice(), lineFaulted: this.evaluator.request.lineFaulted.slice(), vPu,
+      pickup: this.cur.pickup.slice(), gridForming: this.cur.gridForming.slice(),
+    };
   }
 
-  private baseInfo(pf: PfResult): StepInfo {
+  private baseInfo(ev: Evaluation): StepInfo {
+    const pf = ev.pf;
     const status = pf.converged ? 'converged' : pf.islands.some((i) => i.status === 'diverged') ? 'diverged' : 'max-iterations';
     const info: StepInfo = {
       step: this.t,
-      reward: { total: 0, voltage: 0, loss: 0, blackout: 0, mt: 0, switching: 0, invalid: 0 },
-      lossKw: pf.lossKw,
-      loadKw: pf.loadKw,
-      servedKw: pf.servedKw,
-      unservedKw: pf.unservedKw,
-      vMinPu: Number.isFinite(pf.vMinPu) ? pf.vMinPu : 0,
-      switchOps: 0,
+      reward: zeroReward(),
+      lossKw: ev.lossKw,
+      loadKw: ev.loadKw,
+      servedKw: ev.servedKw,
+      unservedKw: ev.unservedKw,
+      shedKw: ev.shedKw,
+      vMinPu: pf.converged && Number.isFinite(pf.vMinPu) ? pf.vMinPu : 0,
+      switchOps: ev.switchOps,
       pfStatus: status,
       valid: true,
       errors: [],
       clipped: [],
+      tripped: ev.tripped.map((k) => this.net.generators[this.mts[k]].id),
       terminationReason: null,
     };
     if (this.faults.kind === 'scenarios') info.scenario = this.scenario;
     if (this.actionMask) {
       const tb = this.radialTable();
       const open: number[] = [];
-      for (let l = 0; l < this.lineOpen.length; l++) if (this.lineOpen[l]) open.push(l);
+      for (let l = 0; l < this.cur.lineOpen.length; l++) if (this.cur.lineOpen[l]) open.push(l);
       info.config = findConfiguration(tb, open);
+      const f = this.evaluator.request.lineFaulted;
+      info.actionMask = this.maskFor(f);
+      info.maskFaults = [];
+      for (let l = 0; l < f.length; l++) if (f[l]) info.maskFaults.push(this.net.lines[l].id);
     }
-    if (this.actionMask) info.actionMask = this.maskFor(this.req.lineFaulted);
     return info;
   }
 
@@ -649,6 +703,8 @@ export class RestorationEnv {
         loadQKvar: s.loadQKvar,
         genPKw: s.genPKw,
         genQKvar: s.genQKvar,
+        pickup: s.pickup!,
+        gridForming: s.gridForming!,
         vPu: s.vPu!,
         hour,
         step: s.step,

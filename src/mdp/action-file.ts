@@ -8,7 +8,9 @@
  *  - config: an index into the table of radial configurations (`powerflow actions`), optionally
  *    with MT columns of either layout;
  *  - open: line ids (1-based) separated by spaces or semicolons, optionally with MT columns.
- * MT columns are optional (absent = keep the set-points in force).
+ * MT columns are optional (absent = keep the set-points in force), and so are, in every layout,
+ * pickup_B<id> (per bus, the fraction of its load served) and gridForming_G<id> (per MT, 0/1): all
+ * of a kind or none (absent = keep what is in force).
  */
 import { Network } from '../grid/network';
 import { readCsv, parseNumber } from '../io/csv';
@@ -21,6 +23,8 @@ export interface FileAction {
   config?: number;
   mtPKw?: number[];
   mtQKvar?: number[];
+  pickup?: number[];
+  gridForming?: number[];
 }
 
 export type ActionFileLayout = 'case33py' | 'full' | 'config' | 'open';
@@ -55,6 +59,16 @@ export function readActionFile(file: string, net: Network): ActionFile {
     return { p: pc, q: qc };
   };
   const mt = mtCols('Pmt_#', 'Qmt_#') ?? mtCols('pMtKw_G@', 'qMtKvar_G@');
+  /** optional columns of a kind, one per element: all or none */
+  const allOrNone = (names: string[], what: string): number[] | null => {
+    const cols = names.map(col);
+    if (cols.every((c) => c < 0)) return null;
+    const miss = cols.findIndex((c) => c < 0);
+    if (miss >= 0) throw new InputError('MISSING_COLUMN', `expected a column ${names[miss]} (${what}: all or none)`, { file, row: t.headerLine });
+    return cols;
+  };
+  const pickupCols = allOrNone(net.buses.map((b) => `pickup_B${b.id}`), 'pick-up per bus');
+  const gfCols = allOrNone(mts.map((g) => `gridForming_G${g.id}`), 'grid-forming flag per MT');
 
   let layout: ActionFileLayout;
   const openLineCols: number[] = [];
@@ -106,6 +120,19 @@ export function readActionFile(file: string, net: Network): ActionFile {
     if (mt) {
       a.mtPKw = mt.p.map((c) => num(c, 'an MT active power in kW'));
       a.mtQKvar = mt.q.map((c) => num(c, 'an MT reactive power in kvar'));
+    }
+    if (pickupCols) {
+      a.pickup = pickupCols.map((c) => {
+        const v = num(c, 'a pick-up fraction in [0, 1]');
+        if (v < 0 || v > 1) throw new InputError('BAD_VALUE', `expected a pick-up fraction in [0, 1], found "${row[c]}"`, { file, row: line, column: c + 1 });
+        return v;
+      });
+    }
+    if (gfCols) {
+      a.gridForming = gfCols.map((c) => {
+        if (row[c] !== '0' && row[c] !== '1') throw new InputError('BAD_FLAG', `expected 0 or 1, found "${row[c]}"`, { file, row: line, column: c + 1 });
+        return Number(row[c]);
+      });
     }
     return a;
   });

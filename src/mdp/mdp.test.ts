@@ -9,6 +9,8 @@ import { chainSchema, case33pyLayout, SchemaError, PAD } from './schema';
 import { ChainWriter, readChainSteps } from './writer';
 import { readActionFile } from './action-file';
 import { ChainState, Transition } from './types';
+import { defaultGridForming } from '../grid/action';
+import { zeroReward } from '../powerflow/reward';
 
 const ROOT = path.join(__dirname, '..', '..');
 const IEEE33 = path.join(ROOT, 'data', 'ieee33');
@@ -34,10 +36,10 @@ function state(net: Network, step: number, open: number[], faulted: number[] = [
 
 function transition(net: Network, step: number, open: number[], faulted: number[] = []): Transition {
   const mts = net.generators.filter((g) => g.kind === 'MT').length;
-  const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(mts).fill(100), mtQKvar: new Float64Array(mts) };
+  const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(mts).fill(100), mtQKvar: new Float64Array(mts), pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
   for (const l of open) a.lineOpen[l] = 1;
   return {
-    s: state(net, step, open, faulted), a, r: { total: -1.5, voltage: 0, loss: 1.5, blackout: 0, mt: 0, switching: 0, invalid: 0 },
+    s: state(net, step, open, faulted), a, r: { ...zeroReward(), total: -1.5, loss: 1.5 },
     s1: state(net, step + 1, open, faulted), lossKw: 8.3, unservedKw: 0, switchOps: 0, valid: true, terminated: false, truncated: false, pfStatus: 'converged',
   };
 }
@@ -72,8 +74,12 @@ test('full schema: columns per line, bus and generator from the data; rows as wi
   const net = loadCase(IEEE33);
   const schema = chainSchema('full', net);
   const nb = net.buses.length, nl = net.lines.length, ng = net.generators.length;
-  const stateCols = 1 + 2 * nl + 2 * nb + 2 * ng + nb;
-  assert.equal(schema.columns.length, 2 * stateCols + nl + 2 * 3 + 1 + 6 + 7);
+  const nm = 3; // MTs
+  // step, open + faulted per line, P + Q per bus, P + Q per generator, pick-up per bus, grid-forming per MT, voltage per bus
+  const stateCols = 1 + 2 * nl + 2 * nb + 2 * ng + nb + nm + nb;
+  // A(t): open per line, P + Q + grid-forming per MT, pick-up per bus; R(t+1) and its 7 terms; 7 diagnostics
+  assert.equal(schema.columns.length, 2 * stateCols + nl + 3 * nm + nb + 1 + 7 + 7);
+  assert.ok(schema.columns.includes('A(t)_pickup_B18') && schema.columns.includes('A(t)_gridForming_G2') && schema.columns.includes('R_grid'));
   assert.equal(new Set(schema.columns).size, schema.columns.length);
   assert.equal(schema.formatRow(transition(net, 0, [32, 33, 34, 35, 36], [1, 2, 3])).split(',').length, schema.columns.length);
 });
@@ -121,8 +127,14 @@ test('action files: the original example (A(t) columns, 0-based lines), config, 
   assert.deepEqual(readActionFile(f('c.csv', 'config\n5\n7\n'), net), { layout: 'config', actions: [{ config: 5 }, { config: 7 }] });
   assert.deepEqual(readActionFile(f('o.csv', 'open,Pmt_1,Pmt_2,Pmt_3,Qmt_1,Qmt_2,Qmt_3\n33 34 35 36 37,0,0,0,0,0,0\n'), net).actions[0], { open: [33, 34, 35, 36, 37], mtPKw: [0, 0, 0], mtQKvar: [0, 0, 0] });
   const full = chainSchema('full', net).columns.filter((c) => c.startsWith('A(t)_'));
-  const cells = full.map((c) => (/open_L3[3-7]$/.test(c) ? '1' : c.includes('open') ? '0' : '10'));
-  assert.deepEqual(readActionFile(f('f.csv', full.join(',') + '\n' + cells.join(',') + '\n'), net).actions[0], { open: [33, 34, 35, 36, 37], mtPKw: [10, 10, 10], mtQKvar: [10, 10, 10] });
+  const cells = full.map((c) => (/open_L3[3-7]$/.test(c) ? '1' : c.includes('open') ? '0' : /pickup_B1[0-9]$/.test(c) ? '0' : c.includes('pickup') ? '1' : c.includes('gridForming_G2') ? '0' : c.includes('gridForming') ? '1' : '10'));
+  const pickup = net.buses.map((b) => (b.id >= 10 && b.id <= 19 ? 0 : 1));
+  assert.deepEqual(readActionFile(f('f.csv', full.join(',') + '\n' + cells.join(',') + '\n'), net).actions[0], { open: [33, 34, 35, 36, 37], mtPKw: [10, 10, 10], mtQKvar: [10, 10, 10], pickup, gridForming: [1, 0, 1] });
+  // pick-up columns: all or none, fractions in [0, 1]
+  const bad = full.filter((c) => c !== 'A(t)_pickup_B5');
+  assert.throws(() => readActionFile(f('g.csv', bad.join(',') + '\n' + bad.map(() => '0').join(',') + '\n'), net), /expected a column pickup_B5/);
+  const over = cells.map((v, k) => (full[k] === 'A(t)_pickup_B5' ? '1.5' : v));
+  assert.throws(() => readActionFile(f('h.csv', full.join(',') + '\n' + over.join(',') + '\n'), net), /row 2, column \d+: expected a pick-up fraction in \[0, 1\], found "1.5"/);
   assert.throws(() => readActionFile(f('bad.csv', 'open_line_1,open_line_2\n3,99\n'), net), /row 2, column 2: expected a 0-based line index/);
   assert.throws(() => readActionFile(f('none.csv', 'foo\n1\n'), net), /expected action columns/);
   fs.rmSync(dir, { recursive: true });

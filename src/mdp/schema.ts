@@ -8,12 +8,16 @@
  *    set-points and the open lines; R; S'. Sizes come from the network: Pin per non-substation bus,
  *    one open-line slot per line open in a radial configuration (lines - buses + substations),
  *    MT columns per MT, and `faultSlots` (2, as the original) faulted-line slots. A transition that
- *    does not fit (more lines open or faulted than slots) is a SchemaError.
+ *    does not fit (more lines open or faulted than slots, load shed, grid-forming flags other than
+ *    the defaults) is a SchemaError.
  *  - `full`: everything, with the 1-based ids users see: per-line switch and fault flags, per-bus
- *    load and voltage, per-generator output, the action as a 0/1 vector plus MT set-points, the
- *    reward terms, losses, unserved load, switch operations, validity, termination, pf status.
+ *    load, pick-up and voltage, per-generator output, per-MT grid-forming flags, the action (0/1
+ *    per line, MT set-points, pick-up per bus, grid-forming per MT), the reward terms, losses,
+ *    unserved load, switch operations, validity, termination, pf status.
  */
 import { Network } from '../grid/network';
+import { defaultGridForming } from '../grid/action';
+import { REWARD_TERMS } from '../powerflow/reward';
 import { ChainAction, ChainState, Transition } from './types';
 
 export type SchemaName = 'case33py' | 'full';
@@ -122,7 +126,17 @@ function openOnly(s: ChainState): Uint8Array {
   return m;
 }
 
-export function case33pyActionValues(layout: Case33pyLayout, a: ChainAction, step: number): number[] {
+export function case33pyActionValues(layout: Case33pyLayout, a: ChainAction, step: number, net?: Network, loadPKw?: Float64Array): number[] {
+  if (net) {
+    // the original's action has no load pick-up and no grid-forming choice
+    for (let i = 0; i < a.pickup.length; i++) {
+      if (a.pickup[i] < 1 && (!loadPKw || loadPKw[i] !== 0)) throw new SchemaError(`step ${step}: the action sheds load at bus ${net.buses[i].id}, the case33py schema has no pick-up columns (use the full schema)`);
+    }
+    const gf = defaultGridForming(net);
+    for (let k = 0; k < layout.mts.length; k++) {
+      if (a.mtPKw[k] > 0 && a.gridForming[k] !== gf[k]) throw new SchemaError(`step ${step}: the action sets MT ${net.generators[layout.mts[k]].id}'s grid-forming flag to ${a.gridForming[k]}, the case33py schema has no such column (use the full schema)`);
+    }
+  }
   const vals: number[] = [];
   for (let k = 0; k < layout.mts.length; k++) vals.push(a.mtPKw[k]);
   for (let k = 0; k < layout.mts.length; k++) vals.push(a.mtQKvar[k]);
@@ -159,7 +173,7 @@ function case33pySchema(net: Network, faultSlots: number): ChainSchema {
     formatRow(tr: Transition): string {
       const cells: string[] = [];
       for (const v of case33pyStateValues(net, layout, tr.s)) cells.push(String(v));
-      for (const v of case33pyActionValues(layout, tr.a, tr.s.step)) cells.push(fmt(v));
+      for (const v of case33pyActionValues(layout, tr.a, tr.s.step, net, tr.s.loadPKw)) cells.push(fmt(v));
       cells.push(fmt(tr.r.total));
       for (const v of case33pyStateValues(net, layout, tr.s1)) cells.push(String(v));
       return cells.join(',');
@@ -168,8 +182,6 @@ function case33pySchema(net: Network, faultSlots: number): ChainSchema {
 }
 
 // ---------------------------------------------------------------- full
-
-const REWARD_TERMS = ['voltage', 'loss', 'blackout', 'mt', 'switching', 'invalid'] as const;
 
 function fullStateColumns(net: Network, p: string): string[] {
   return [
@@ -180,11 +192,17 @@ function fullStateColumns(net: Network, p: string): string[] {
     ...net.buses.map((b) => `${p}_qKvar_B${b.id}`),
     ...net.generators.map((g) => `${p}_genPKw_G${g.id}`),
     ...net.generators.map((g) => `${p}_genQKvar_G${g.id}`),
+    ...net.buses.map((b) => `${p}_pickup_B${b.id}`),
+    ...mtsOf(net).map((g) => `${p}_gridForming_G${g.id}`),
     ...net.buses.map((b) => `${p}_vPu_B${b.id}`),
   ];
 }
 
-function fullStateCells(s: ChainState, cells: string[]): void {
+function mtsOf(net: Network): Network['generators'] {
+  return net.generators.filter((g) => g.kind === 'MT');
+}
+
+function fullStateCells(s: ChainState, gfDefault: Uint8Array, cells: string[]): void {
   cells.push(String(s.step));
   for (let l = 0; l < s.lineOpen.length; l++) cells.push(s.lineOpen[l] ? '1' : '0');
   for (let l = 0; l < s.lineFaulted.length; l++) cells.push(s.lineFaulted[l] ? '1' : '0');
@@ -192,16 +210,21 @@ function fullStateCells(s: ChainState, cells: string[]): void {
   for (let b = 0; b < s.loadQKvar.length; b++) cells.push(fmt(s.loadQKvar[b], 4));
   for (let g = 0; g < s.genPKw.length; g++) cells.push(fmt(s.genPKw[g], 4));
   for (let g = 0; g < s.genQKvar.length; g++) cells.push(fmt(s.genQKvar[g], 4));
+  for (let b = 0; b < s.loadPKw.length; b++) cells.push(s.pickup ? fmt(s.pickup[b], 6) : '1');
+  for (let k = 0; k < gfDefault.length; k++) cells.push(String(s.gridForming ? s.gridForming[k] : gfDefault[k]));
   for (let b = 0; b < s.loadPKw.length; b++) cells.push(s.vPu ? fmt(s.vPu[b], 6) : '');
 }
 
 function fullSchema(net: Network): ChainSchema {
-  const mts = net.generators.filter((g) => g.kind === 'MT');
+  const mts = mtsOf(net);
+  const gfDefault = defaultGridForming(net);
   const columns = [
     ...fullStateColumns(net, 'S(t)'),
     ...net.lines.map((l) => `A(t)_open_L${l.id}`),
     ...mts.map((g) => `A(t)_pMtKw_G${g.id}`),
     ...mts.map((g) => `A(t)_qMtKvar_G${g.id}`),
+    ...net.buses.map((b) => `A(t)_pickup_B${b.id}`),
+    ...mts.map((g) => `A(t)_gridForming_G${g.id}`),
     'R(t+1)',
     ...REWARD_TERMS.map((t) => `R_${t}`),
     'lossKw',
@@ -220,15 +243,17 @@ function fullSchema(net: Network): ChainSchema {
     stepColumn: 0,
     formatRow(tr: Transition): string {
       const cells: string[] = [];
-      fullStateCells(tr.s, cells);
+      fullStateCells(tr.s, gfDefault, cells);
       for (let l = 0; l < tr.a.lineOpen.length; l++) cells.push(tr.a.lineOpen[l] ? '1' : '0');
       for (let k = 0; k < tr.a.mtPKw.length; k++) cells.push(fmt(tr.a.mtPKw[k], 4));
       for (let k = 0; k < tr.a.mtQKvar.length; k++) cells.push(fmt(tr.a.mtQKvar[k], 4));
+      for (let b = 0; b < tr.a.pickup.length; b++) cells.push(fmt(tr.a.pickup[b], 6));
+      for (let k = 0; k < tr.a.gridForming.length; k++) cells.push(tr.a.gridForming[k] ? '1' : '0');
       cells.push(fmt(tr.r.total));
       for (const t of REWARD_TERMS) cells.push(fmt(tr.r[t]));
       cells.push(fmt(tr.lossKw, 4), fmt(tr.unservedKw, 4), String(tr.switchOps));
       cells.push(tr.valid ? '1' : '0', tr.terminated ? '1' : '0', tr.truncated ? '1' : '0', tr.pfStatus);
-      fullStateCells(tr.s1, cells);
+      fullStateCells(tr.s1, gfDefault, cells);
       return cells.join(',');
     },
   };

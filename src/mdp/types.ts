@@ -4,6 +4,8 @@
  * producer (the environment, the optimizing expert, a replay) fills these and a chain schema
  * turns them into CSV rows.
  */
+import { GridAction } from '../grid/action';
+import { RewardValues } from '../powerflow/reward';
 
 export interface ChainState {
   /** 0-based step (row of the series) */
@@ -20,25 +22,17 @@ export interface ChainState {
   lineFaulted: Uint8Array;
   /** per bus, voltage of the last power flow (0 when dark); null when none was run */
   vPu: Float64Array | null;
+  /** per bus, the pick-up in force (fraction of the load served); absent = all served */
+  pickup?: Float64Array;
+  /** per MT, the grid-forming flags in force; absent = the defaults */
+  gridForming?: Uint8Array;
 }
 
-export interface ChainAction {
-  /** per line, 1 = open */
-  lineOpen: Uint8Array;
-  /** per MT (generators of kind MT in generators.csv order), kW / kvar; 0 and 0 = off */
-  mtPKw: Float64Array;
-  mtQKvar: Float64Array;
-}
+/** The action A(t): the one action type of the toolkit (src/grid/action.ts). */
+export type ChainAction = GridAction;
 
-export interface ChainReward {
-  total: number;
-  voltage: number;
-  loss: number;
-  blackout: number;
-  mt: number;
-  switching: number;
-  invalid: number;
-}
+/** R(t+1) and its terms (src/powerflow/reward.ts, REWARD_TERMS). */
+export type ChainReward = RewardValues;
 
 export interface Transition {
   s: ChainState;

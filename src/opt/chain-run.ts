@@ -9,17 +9,19 @@
  * (Solver time limits are the exception: a step stopped by its time limit keeps whatever
  * incumbent the machine's speed allowed.)
  *
- * Per step t: the expert solves the model for step t+1's data and faults, with the current
- * topology as the previous one (switching cost), and its action is evaluated by the environment
- * at t+1, as the original did (A(t) takes effect at t+1). A step whose model fails takes the
- * expert's fallback action and is marked in the step record.
+ * Per step t (the information rule, README "The MDP"): the expert decides A(t) from what S(t)
+ * shows (its switch states, pick-up and faults; the switching cost counted against its topology)
+ * plus a perfect forecast of step t+1's load, PV/WT, price and MT availability; a fault that
+ * begins at t+1 is not known. The environment's step is the one AC evaluation of that action
+ * (at t+1, with t+1's faults): the row's R(t+1) is the reward of exactly the action taken. A
+ * step whose model fails takes the expert's fallback action and is marked in the step record.
  */
 import * as fs from 'node:fs';
 import { Network } from '../grid/network';
 import { Series, snapshot } from '../grid/series';
 import { RestorationEnv } from '../env/restoration-env';
 import { ChainSchema, ChainWriter, readChainSteps } from '../mdp';
-import { Expert, ExpertStep } from './expert';
+import { Expert, ExpertDecision } from './expert';
 import { Mode } from './formulation';
 
 export interface Episode {
@@ -119,27 +121,13 @@ function keepLines(file: string, n: number): void {
  */
 export async function runEpisode(ctx: ChainRunContext, ep: Episode, writer: ChainWriter, onStep: (r: StepRecord) => void): Promise<void> {
   const { net, series, env, expert } = ctx;
-  const mts = net.generators.map((g, i) => (g.kind === 'MT' ? i : -1)).filter((i) => i >= 0);
   expert.dispose(); // a fresh model per episode: episodes are independent
   env.reset({ options: { start: ep.start, horizon: ep.length } });
-  const nl = net.lines.length;
-  const prevOpen = new Uint8Array(nl);
-  const faultBuf = new Uint8Array(nl);
   for (let k = 0; k < ep.length; k++) {
     const t = ep.start + k;
-    const state = env.currentState()!;
-    prevOpen.set(state.lineOpen);
-    const f1 = env.faultsAt(t + 1, faultBuf);
-    const faulted: number[] = [];
-    for (let l = 0; l < nl; l++) if (f1[l]) faulted.push(l);
-    const snap = snapshot(series, t + 1);
-    const r: ExpertStep = expert.solve(snap, prevOpen, faulted, ctx.mode, { runDir: ctx.runDir, tag: String(t) });
+    const r = decideFromState(ctx, t);
     const a = r.action;
-    const res = env.step({
-      switches: a.lineOpen,
-      mtPKw: mts.map((g) => (a.genOn[g] ? a.genPKw[g] : 0)),
-      mtQKvar: mts.map((g) => (a.genOn[g] ? a.genQKvar[g] : 0)),
-    });
+    const res = env.step({ switches: a.lineOpen, mtPKw: a.mtPKw, mtQKvar: a.mtQKvar, pickup: a.pickup, gridForming: a.gridForming });
     writer.append(env.lastTransition()!);
     onStep({
       step: t,
@@ -169,6 +157,19 @@ export async function runEpisode(ctx: ChainRunContext, ep: Episode, writer: Chai
     if (res.terminated && k + 1 < ep.length) env.reset({ options: { start: t + 1, horizon: ep.length - k - 1 } });
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * The expert's A(t) from S(t) (the environment's current state) and the forecast of step t+1's
+ * data: the faults are S(t)'s, the previous topology S(t)'s switch states.
+ */
+export function decideFromState(ctx: ChainRunContext, t: number): ExpertDecision {
+  const state = ctx.env.currentState()!;
+  const faulted: number[] = [];
+  for (let l = 0; l < state.lineFaulted.length; l++) if (state.lineFaulted[l]) faulted.push(l);
+  // the forecast of t+1: its loads, PV/WT, prices and MT availability, not its faults
+  const snap = { ...snapshot(ctx.series, t + 1), faulted };
+  return ctx.expert.decide(snap, state.lineOpen.slice(), faulted, ctx.mode, { runDir: ctx.runDir, tag: String(t) });
 }
 
 function round(v: number, d: number): number {

@@ -18,7 +18,7 @@ import { Expert } from './expert';
 import { loadHighs, solveLpText } from './highs';
 import { reachableFromSubstations } from './formulation';
 import { isRadialFromSubstations } from '../topology/graph';
-import { DEFAULT_WEIGHTS } from '../env/reward';
+import { DEFAULT_WEIGHTS } from '../powerflow/reward';
 
 const DATA = path.join(__dirname, '..', '..', 'data', 'ieee33');
 

@@ -17,11 +17,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Network, normallyOpenLines } from '../grid/network';
+import { GridAction, defaultGridForming, mtIndices, openLineIds } from '../grid/action';
 import { fundamentalLoops } from '../topology/graph';
 import { Snapshot } from '../grid/series';
-import { PowerFlow } from '../powerflow/solver';
-import { PfRequest, PfResult } from '../powerflow/types';
-import { RewardTerms, DEFAULT_WEIGHTS, computeReward } from '../env/reward';
+import { ActionEvaluator } from '../powerflow/evaluate';
+import { PfResult } from '../powerflow/types';
+import { RewardTerms, DEFAULT_WEIGHTS } from '../powerflow/reward';
 import { writeFileAtomic } from '../io/atomic';
 import { loadHighs, SyncedMip, MipOutcome, MipSettings, MipStatus, SolverWork } from './highs';
 import {
@@ -82,7 +83,7 @@ export interface ExpertOptions extends FormulationOptions {
 
 export const DEFAULT_EXPERT: ExpertOptions = {
   mode: 'reconfig',
-  objective: 'cost',
+  objective: 'reward',
   voltage: 'soft',
   branch: 'soc',
   pickup: 'binary',
@@ -91,7 +92,7 @@ export const DEFAULT_EXPERT: ExpertOptions = {
   tightening: TIGHT,
   weights: DEFAULT_WEIGHTS,
   timeLimitS: 60,
-  gap: 1e-3,
+  gap: 1e-2,
   violationTol: 1e-6,
   maxRounds: 40,
   polish: true,
@@ -111,19 +112,14 @@ export const DEFAULT_EXPERT: ExpertOptions = {
 /** Cone violations are relative to max(p^2 + q^2, FLOOR): below 1 kVA (at 1 MVA base) flows are judged in absolute terms. */
 export const VIOLATION_FLOOR_PU2 = 1e-6;
 
-export interface ExpertAction {
-  /** per line: 1 = open (faulted lines are open) */
-  lineOpen: Uint8Array;
+/**
+ * The expert's decision: the environment's action (src/grid/action.ts: switches, MT set-points,
+ * load pick-up, grid-forming MTs) plus the ids of its open lines. Pick-up is 1 at buses without
+ * load and at buses the model leaves dark (nothing to decide there).
+ */
+export interface ExpertAction extends GridAction {
   /** 1-based ids of the open lines (faulted included), ascending */
   openLines: number[];
-  /** per generator */
-  genOn: Uint8Array;
-  genPKw: Float64Array;
-  genQKvar: Float64Array;
-  /** MTs forming an island (restoration) */
-  gridForming: Uint8Array;
-  /** per bus: fraction of its load picked up (0/1 with binary pick-up) */
-  pickup: Float64Array;
 }
 
 export interface AcEvaluation {
@@ -135,14 +131,22 @@ export interface AcEvaluation {
   loadKw: number;
   servedKw: number;
   unservedKw: number;
+  /** load shed at energized buses, kW (part of unservedKw) */
+  shedKw: number;
   switchOps: number;
   reward: RewardTerms;
+  /** per MT, actual output (an island's MT carries its balance) */
+  mtPKw: number[];
+  mtQKvar: number[];
+  /** MT ids tripped by protection */
+  tripped: number[];
   islands: { sourceBus: number; sourceKind: string; buses: number }[];
 }
 
 export type StepStatus = MipStatus;
 
-export interface ExpertStep {
+/** One step's decision, without its AC evaluation when the caller evaluates it (Expert.decide). */
+export interface ExpertDecision {
   step: number;
   mode: Mode;
   /** final solver status: optimal, time-limit (with an incumbent unless fallback), infeasible, failed */
@@ -168,23 +172,38 @@ export interface ExpertStep {
   timing: { buildMs: number; solveMs: number; evalMs: number; writeMs: number; totalMs: number; mipMs: number[] };
   /** HiGHS' work in this step (MIP and LP solves, nodes, LP iterations): machine-independent, unlike the times */
   work: SolverWork;
-  eval: AcEvaluation;
+  /** the AC evaluation of the action (the environment's); null from decide() */
+  eval: AcEvaluation | null;
   lpFile: string | null;
   logFile: string | null;
+}
+
+/** One step solved and evaluated (Expert.solve). */
+export interface ExpertStep extends ExpertDecision {
+  eval: AcEvaluation;
+}
+
+export interface StepOptions {
+  /** log/<run> for step_<T>.lp and .log (default: the expert's logDir); null = none */
+  runDir?: string | null;
+  /** file tag (default: the snapshot's step) */
+  tag?: string;
 }
 
 export class Expert {
   readonly net: Network;
   readonly opts: ExpertOptions;
   private readonly h: Highs;
-  private readonly pf: PowerFlow;
+  private readonly evaluator: ActionEvaluator;
+  private readonly mts: number[];
   private models = new Map<Mode, { F: Formulation; mip: SyncedMip }>();
 
   private constructor(net: Network, h: Highs, opts: ExpertOptions) {
     this.net = net;
     this.h = h;
     this.opts = opts;
-    this.pf = new PowerFlow(net);
+    this.evaluator = new ActionEvaluator(net);
+    this.mts = mtIndices(net);
   }
 
   static async create(net: Network, opts: Partial<ExpertOptions> = {}): Promise<Expert> {
@@ -211,7 +230,7 @@ export class Expert {
         curtailable: this.opts.curtailable, mt: this.opts.mt, tightening: this.opts.tightening, weights: this.opts.weights,
       };
       const F = buildFormulation(this.net, fo);
-      if (this.opts.seedCuts || this.opts.branch === 'lindistflow') addSeedCuts(F, this.pf, snap);
+      if (this.opts.seedCuts || this.opts.branch === 'lindistflow') addSeedCuts(F, this.evaluator, snap);
       F.firstPrunable = F.lp.numRows;
       const mip = new SyncedMip(this.h, F.lp, this.opts.persistent);
       m = { F, mip };
@@ -224,7 +243,19 @@ export class Expert {
    * Solve one step. `prevOpen`: previous topology (1 = open), null = none (normally open lines
    * are the fallback's reference). `faulted`: line indices out of service (default: the snapshot's).
    */
-  solve(snap: Snapshot, prevOpen: Uint8Array | null, faulted: number[] = snap.faulted, mode: Mode = this.opts.mode, stepOpts: { runDir?: string | null; tag?: string } = {}): ExpertStep {
+  solve(snap: Snapshot, prevOpen: Uint8Array | null, faulted: number[] = snap.faulted, mode: Mode = this.opts.mode, stepOpts: StepOptions = {}): ExpertStep {
+    return this.run(snap, prevOpen, faulted, mode, stepOpts, true) as ExpertStep;
+  }
+
+  /**
+   * The decision alone, for a caller that evaluates the action itself (the chain runner: the
+   * environment's step is the one AC evaluation of the action).
+   */
+  decide(snap: Snapshot, prevOpen: Uint8Array | null, faulted: number[] = snap.faulted, mode: Mode = this.opts.mode, stepOpts: StepOptions = {}): ExpertDecision {
+    return this.run(snap, prevOpen, faulted, mode, stepOpts, false);
+  }
+
+  private run(snap: Snapshot, prevOpen: Uint8Array | null, faulted: number[], mode: Mode, stepOpts: StepOptions, evaluate: boolean): ExpertDecision {
     const tStart = performance.now();
     const net = this.net;
     const o = this.opts;
@@ -332,9 +363,9 @@ export class Expert {
     if (!last && failure) status = failure.startsWith('Infeasible') || failure.startsWith('Primal infeasible') ? 'infeasible' : failure.startsWith('Time limit') ? 'time-limit' : 'failed';
     if (last && !converged && status === 'optimal') status = 'time-limit';
     const fallback = !last || !last.hasSolution;
-    const action = fallback ? this.fallbackAction(snap, prevOpen, faultMask) : this.extractAction(F, last!.x, faultMask);
+    const action = fallback ? this.fallbackAction(snap, prevOpen, faultMask) : this.extractAction(F, last!.x, faultMask, prevOpen, snap);
     const tEval = performance.now();
-    const ev = this.evaluate(snap, action, mode0, prevOpen, faultMask);
+    const ev = evaluate ? this.evaluate(snap, action, mode0, prevOpen, faultMask) : null;
     const evalMs = performance.now() - tEval;
 
     // files
@@ -344,7 +375,7 @@ export class Expert {
     const dir = stepOpts.runDir !== undefined ? stepOpts.runDir : o.logDir;
     const tag = stepOpts.tag ?? String(snap.step);
     mip.note(`== result: status ${status}${fallback ? ' (fallback: ' + (failure ?? 'no solution') + ')' : ''}, rounds ${rounds}, LP rounds ${lpRounds}, cuts +${F.cutCount - cutsBefore} (${F.cutCount} in model), max violation ${maxViol}, objective ${last?.objective ?? NaN}`);
-    mip.note(`   AC evaluation: loss ${ev.lossKw.toFixed(4)} kW, vmin ${ev.vMinPu.toFixed(5)} pu, unserved ${ev.unservedKw.toFixed(3)} kW, reward ${ev.reward.total.toFixed(4)}`);
+    if (ev) mip.note(`   AC evaluation: loss ${ev.lossKw.toFixed(4)} kW, vmin ${ev.vMinPu.toFixed(5)} pu, unserved ${ev.unservedKw.toFixed(3)} kW, reward ${ev.reward.total.toFixed(4)}`);
     const logText = mip.takeLog();
     if (dir) {
       fs.mkdirSync(dir, { recursive: true });
@@ -435,8 +466,8 @@ export class Expert {
     consider(p0, 'branch exchange');
     if (p0 && mode === 'reconfig') {
       // MTs dispatched: exchange again with that dispatch, so the cuts sit at flows the MILP will meet
-      const a0 = this.extractAction(F, p0.x, faultMask);
-      if (a0.genOn.some((on, k) => on && this.net.generators[k].kind === 'MT')) {
+      const a0 = this.extractAction(F, p0.x, faultMask, prevOpen, snap);
+      if (a0.mtPKw.some((p) => p > 0)) {
         const open2 = exchange(startOpen, a0, ' with the MT dispatch');
         if (open2.some((v, l) => v !== startOpen[l])) consider(this.polishTopology(F, mip, { open: open2 }, deadline, out), 'branch exchange with MTs');
       }
@@ -454,7 +485,7 @@ export class Expert {
       if (r.status === 'infeasible') { out.failure = `${r.highsStatus} in MILP ${out.rounds}`; if (!best) return { ...out, last: { ...r, status: 'infeasible' } }; break; }
       if (r.hasSolution) {
         const cuts = violatedCuts(F, r.x, o.violationTol);
-        mip.note(`   MILP ${out.rounds} point: open [${this.extractAction(F, r.x, faultMask).openLines.join(',')}], max cone violation ${cuts.maxViol.toExponential(3)}`);
+        mip.note(`   MILP ${out.rounds} point: open [${this.extractAction(F, r.x, faultMask, prevOpen, snap).openLines.join(',')}], max cone violation ${cuts.maxViol.toExponential(3)}`);
         if (cuts.rows.length === 0) consider(r, `MILP ${out.rounds}`);
         else {
           // the MILP's point is not exact: converge its topology, and cut the point off
@@ -558,25 +589,24 @@ export class Expert {
   branchExchange(snap: Snapshot, start: Uint8Array | null, prevOpen: Uint8Array | null, faulted: Uint8Array, mode: Mode, onFlow?: (flow: AcFlow) => void, dispatch?: ExpertAction): { open: Uint8Array; cost: number } {
     const net = this.net;
     const nl = net.lines.length;
-    const ng = net.generators.length;
-    const nb = net.buses.length;
     const open = new Uint8Array(nl);
     if (start) open.set(start);
     else for (const l of normallyOpenLines(net)) open[l] = 1;
     for (let l = 0; l < nl; l++) if (faulted[l]) open[l] = 1;
-    const genOn = new Uint8Array(ng);
-    const genPKw = new Float64Array(ng);
-    const genQKvar = new Float64Array(ng);
-    net.generators.forEach((g, k) => {
-      if (g.kind !== 'MT') { genOn[k] = 1; genPKw[k] = snap.genPKw[k]; genQKvar[k] = snap.genQKvar[k]; }
-      else if (dispatch && dispatch.genOn[k]) { genOn[k] = 1; genPKw[k] = dispatch.genPKw[k]; genQKvar[k] = dispatch.genQKvar[k]; }
-    });
-    const pickup = new Float64Array(nb).fill(1);
+    // MTs off unless dispatched (no grid-forming choice: all load on, no islands needed)
+    const M = this.mts.length;
+    const trial: GridAction = {
+      lineOpen: open,
+      mtPKw: dispatch ? dispatch.mtPKw.slice() : new Float64Array(M),
+      mtQKvar: dispatch ? dispatch.mtQKvar.slice() : new Float64Array(M),
+      pickup: new Float64Array(net.buses.length).fill(1),
+      gridForming: new Uint8Array(M),
+    };
     type Met = { c: number; pKw: Float64Array; qKvar: Float64Array; vPu: Float64Array };
     let met: Met[] = [];
     const cost = (lineOpen: Uint8Array): number => {
       let flow: PfResult | null = null;
-      const ev = this.evaluate(snap, { lineOpen, openLines: [], genOn, genPKw, genQKvar, gridForming: new Uint8Array(ng), pickup }, mode, prevOpen, faulted, onFlow ? (pf) => { flow = pf; } : undefined);
+      const ev = this.evaluate(snap, { ...trial, lineOpen }, mode, prevOpen, faulted, onFlow ? (pf) => { flow = pf; } : undefined);
       const c = ev.converged ? -ev.reward.total : Infinity;
       if (flow) {
         const f: PfResult = flow;
@@ -656,32 +686,40 @@ export class Expert {
     }
   }
 
-  private extractAction(F: Formulation, x: Float64Array, faulted: Uint8Array): ExpertAction {
+  /**
+   * The model's point as the environment's action. Lines without a switch keep their previous
+   * state (the model may mark one open only when both its ends are dark); pick-up is 1 where
+   * there is nothing to decide (no load, or a bus the model leaves dark); the grid-forming flags
+   * are the model's in restore mode and the defaults in reconfig mode (no islands there).
+   */
+  private extractAction(F: Formulation, x: Float64Array, faulted: Uint8Array, prevOpen: Uint8Array | null, snap: Snapshot): ExpertAction {
     const net = this.net;
     const L = F.L;
     const nl = net.lines.length;
-    const ng = net.generators.length;
     const lineOpen = new Uint8Array(nl);
-    for (let l = 0; l < nl; l++) lineOpen[l] = faulted[l] || x[L.sw[l]] < 0.5 ? 1 : 0;
-    const genOn = new Uint8Array(ng);
-    const genPKw = new Float64Array(ng);
-    const genQKvar = new Float64Array(ng);
-    const gridForming = new Uint8Array(ng);
-    net.generators.forEach((g, k) => {
-      if (g.kind === 'MT') {
-        genOn[k] = x[L.on[k]] > 0.5 ? 1 : 0;
-        if (L.gf[k] >= 0) gridForming[k] = x[L.gf[k]] > 0.5 ? 1 : 0;
-      } else genOn[k] = 1;
-      genPKw[k] = genOn[k] ? x[L.pg[k]] * net.baseKva : 0;
-      genQKvar[k] = genOn[k] ? x[L.qg[k]] * net.baseKva : 0;
+    for (let l = 0; l < nl; l++) {
+      if (faulted[l]) lineOpen[l] = 1;
+      else if (!net.lines[l].switchable) lineOpen[l] = prevOpen ? prevOpen[l] : net.lines[l].normallyOpen ? 1 : 0;
+      else lineOpen[l] = x[L.sw[l]] < 0.5 ? 1 : 0;
+    }
+    const M = this.mts.length;
+    const mtPKw = new Float64Array(M);
+    const mtQKvar = new Float64Array(M);
+    const gridForming = F.opts.mode === 'restore' ? new Uint8Array(M) : defaultGridForming(net);
+    this.mts.forEach((g, k) => {
+      if (x[L.on[g]] <= 0.5) return;
+      // an MT that is on runs at least at a tiny positive set-point (P = 0 means off)
+      mtPKw[k] = Math.max(x[L.pg[g]] * net.baseKva, 1e-9);
+      mtQKvar[k] = x[L.qg[g]] * net.baseKva;
+      if (L.gf[g] >= 0) gridForming[k] = x[L.gf[g]] > 0.5 ? 1 : 0;
     });
-    const pickup = new Float64Array(net.buses.length);
+    const pickup = new Float64Array(net.buses.length).fill(1);
     net.buses.forEach((_, i) => {
-      if (L.pk[i] < 0) { pickup[i] = 1; return; }
+      if (L.pk[i] < 0 || (snap.loadPKw[i] === 0 && snap.loadQKvar[i] === 0) || x[L.en[i]] < 0.5) return;
       const v = x[L.pk[i]];
       pickup[i] = F.opts.pickup === 'binary' ? (v > 0.5 ? 1 : 0) : Math.min(1, Math.max(0, v));
     });
-    return { lineOpen, openLines: idsOf(net, lineOpen), genOn, genPKw, genQKvar, gridForming, pickup };
+    return { lineOpen, openLines: openLineIds(net, lineOpen), mtPKw, mtQKvar, pickup, gridForming };
   }
 
   /** Keep the previous topology (faulted lines open), MTs off, PV/WT as given; cut-off buses are dark. */
@@ -692,42 +730,21 @@ export class Expert {
     if (prevOpen) lineOpen.set(prevOpen);
     else for (const l of normallyOpenLines(net)) lineOpen[l] = 1;
     for (let l = 0; l < nl; l++) if (faulted[l]) lineOpen[l] = 1;
-    const ng = net.generators.length;
-    const genOn = new Uint8Array(ng);
-    const genPKw = new Float64Array(ng);
-    const genQKvar = new Float64Array(ng);
-    net.generators.forEach((g, k) => {
-      if (g.kind !== 'MT') { genOn[k] = 1; genPKw[k] = snap.genPKw[k]; genQKvar[k] = snap.genQKvar[k]; }
-    });
-    return { lineOpen, openLines: idsOf(net, lineOpen), genOn, genPKw, genQKvar, gridForming: new Uint8Array(ng), pickup: new Float64Array(net.buses.length).fill(1) };
+    const M = this.mts.length;
+    void snap;
+    return { lineOpen, openLines: openLineIds(net, lineOpen), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
   }
 
-  /** AC power flow of an action; unserved load counts both dark buses and loads not picked up. */
-  evaluate(snap: Snapshot, a: ExpertAction, mode: Mode, prevOpen: Uint8Array | null, faulted: Uint8Array, onFlow?: (pf: PfResult) => void): AcEvaluation {
+  /** The AC evaluation of an action: the environment's (src/powerflow/evaluate.ts), on this snapshot and faults. */
+  evaluate(snap: Snapshot, a: GridAction, mode: Mode, prevOpen: Uint8Array | null, faulted: Uint8Array, onFlow?: (pf: PfResult) => void): AcEvaluation {
     const net = this.net;
-    const nb = net.buses.length;
-    const nl = net.lines.length;
-    const req: PfRequest = {
-      loadPKw: new Float64Array(nb), loadQKvar: new Float64Array(nb),
-      genPKw: a.genPKw, genQKvar: a.genQKvar, genOn: a.genOn,
-      lineOpen: new Uint8Array(nl), lineFaulted: faulted, islanding: mode === 'restore',
-    };
-    let total = 0;
-    for (let i = 0; i < nb; i++) {
-      req.loadPKw[i] = snap.loadPKw[i] * a.pickup[i];
-      req.loadQKvar[i] = snap.loadQKvar[i] * a.pickup[i];
-      total += snap.loadPKw[i];
-    }
-    for (let l = 0; l < nl; l++) req.lineOpen[l] = faulted[l] ? 0 : a.lineOpen[l];
-    const pf: PfResult = this.pf.solve(req);
+    const ev = this.evaluator.evaluate(snap, a, { faulted, prevOpen, islanding: mode === 'restore', weights: this.opts.weights });
+    const pf = ev.pf;
     if (onFlow && pf.converged) onFlow(pf);
-    let ops = 0;
-    if (prevOpen) for (let l = 0; l < nl; l++) if (!faulted[l] && net.lines[l].switchable && prevOpen[l] !== a.lineOpen[l]) ops++;
-    const unserved = total - pf.servedKw;
-    const reward = computeReward(net, { ...pf, unservedKw: unserved }, this.opts.weights, { mtPricePerKwh: snap.mtPricePerKwh, switchOps: ops });
     return {
-      converged: pf.converged, lossKw: pf.lossKw, vMinPu: pf.vMinPu, vMinBus: pf.vMinBus >= 0 ? net.buses[pf.vMinBus].id : -1,
-      vMaxPu: pf.vMaxPu, loadKw: total, servedKw: pf.servedKw, unservedKw: unserved, switchOps: ops, reward,
+      converged: pf.converged, lossKw: ev.lossKw, vMinPu: pf.converged ? pf.vMinPu : 0, vMinBus: pf.converged && pf.vMinBus >= 0 ? net.buses[pf.vMinBus].id : -1,
+      vMaxPu: pf.converged ? pf.vMaxPu : 0, loadKw: ev.loadKw, servedKw: ev.servedKw, unservedKw: ev.unservedKw, shedKw: ev.shedKw, switchOps: ev.switchOps, reward: ev.reward,
+      mtPKw: Array.from(ev.mtPKw), mtQKvar: Array.from(ev.mtQKvar), tripped: ev.tripped.map((k) => net.generators[this.mts[k]].id),
       islands: pf.islands.filter((i) => i.status !== 'dark').map((i) => ({ sourceBus: net.buses[i.sourceBus].id, sourceKind: i.sourceKind, buses: i.buses.length })),
     };
   }
@@ -790,9 +807,7 @@ function acCuts(F: Formulation, pf: AcFlow, seen: number[][] | null): CutRow[] {
 }
 
 function idsOf(net: Network, open: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let l = 0; l < open.length; l++) if (open[l]) out.push(net.lines[l].id);
-  return out.sort((a, b) => a - b);
+  return openLineIds(net, open);
 }
 
 /**
@@ -827,15 +842,16 @@ export function violatedCuts(F: Formulation, x: ArrayLike<number>, tol: number, 
  * Seed cuts: tangent planes at the AC flows of the meshed network (all lines closed) and of the
  * normal topology, at this snapshot's loads; 'lindistflow' also gets a fixed fan of planes.
  */
-function addSeedCuts(F: Formulation, pf: PowerFlow, snap: Snapshot): void {
+function addSeedCuts(F: Formulation, evaluator: ActionEvaluator, snap: Snapshot): void {
   const net = F.net;
   const nb = net.buses.length;
   const nl = net.lines.length;
-  const ng = net.generators.length;
-  const mk = (open: Uint8Array): PfResult => pf.solve({
-    loadPKw: snap.loadPKw, loadQKvar: snap.loadQKvar, genPKw: new Float64Array(ng), genQKvar: new Float64Array(ng),
-    genOn: new Uint8Array(ng), lineOpen: open, lineFaulted: new Uint8Array(nl), islanding: false,
-  });
+  const M = mtIndices(net).length;
+  // MTs off, PV/WT off (the flows of the load alone), all load on, no faults
+  const noGen: Snapshot = { ...snap, genPKw: new Float64Array(net.generators.length), genQKvar: new Float64Array(net.generators.length) };
+  const mk = (open: Uint8Array): PfResult => evaluator.evaluate(noGen, {
+    lineOpen: open, mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(nb).fill(1), gridForming: new Uint8Array(M),
+  }, { faulted: new Uint8Array(nl), prevOpen: null, islanding: false, weights: F.opts.weights }).pf;
   const normal = new Uint8Array(nl);
   for (const l of normallyOpenLines(net)) normal[l] = 1;
   for (const open of [new Uint8Array(nl), normal]) {

@@ -23,12 +23,19 @@
  */
 import { Network } from '../grid/network';
 import { Snapshot } from '../grid/series';
-import { RewardWeights } from '../env/reward';
+import { RewardWeights, gridPrice, mtPrice } from '../powerflow/reward';
 import { adjacency, fundamentalLoops, reachable } from '../topology/graph';
 import { LinearModel } from './lp-model';
 
 export type Mode = 'reconfig' | 'restore';
-export type ObjectiveKind = 'cost' | 'loss';
+/**
+ * 'reward': exactly minus the environment's reward terms (src/powerflow/reward.ts) with the same
+ * weights: voltage penalty, loss, blackout, MT energy, grid energy at the weights' price (0 by
+ * default, as the reward), switching; 'cost': the same with the grid energy at the price
+ * series' price; 'loss': losses, unserved load and switching only.
+ */
+export type ObjectiveKind = 'reward' | 'cost' | 'loss';
+export const OBJECTIVES: readonly ObjectiveKind[] = ['reward', 'cost', 'loss'];
 export type BranchModel = 'soc' | 'lindistflow';
 
 export interface Tightening {
@@ -50,13 +57,13 @@ export const TIGHT: Tightening = { bigM: 'data', parent: false, loopCuts: true, 
 export const NAIVE: Tightening = { bigM: 'naive', parent: false, loopCuts: false, fixBridges: false, perspective: false, chains: false };
 
 /** Voltage: 'hard' = the buses' [vMinPu, vMaxPu] as constraints; 'soft' = the reward's penalty
- * outside [vLowPu, vHighPu] (objective 'cost' only), within the safety band SOFT_BAND_PU. */
+ * outside [vLowPu, vHighPu] (objectives 'reward' and 'cost'), within the safety band SOFT_BAND_PU. */
 export type VoltageRule = 'hard' | 'soft';
 export const SOFT_BAND_PU: [number, number] = [0.8, 1.2];
 
 export interface FormulationOptions {
   mode: Mode;
-  /** 'soft': the reward's voltage penalty (objective 'cost'), safety band 0.8-1.2 pu; 'hard': bus limits */
+  /** 'soft': the reward's voltage penalty (objectives 'reward', 'cost'), safety band 0.8-1.2 pu; 'hard': bus limits */
   voltage: VoltageRule;
   objective: ObjectiveKind;
   /** 'soc' exact by cuts; 'lindistflow' approximate (no losses in the physics, fixed loss planes) */
@@ -155,7 +162,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
     const [vlo, vhi] = vBand(b, opts.voltage);
     if (isSub[i]) L.v[i] = lp.addCol(`v_${id}`, 1, 1);
     else L.v[i] = lp.addCol(`v_${id}`, vlo * vlo, vhi * vhi);
-    if (!isSub[i] && opts.voltage === 'soft' && opts.objective === 'cost') {
+    if (!isSub[i] && opts.voltage === 'soft' && opts.objective !== 'loss') {
       // deviation below / above the reward's band, in |V| (linearized around the band edges)
       const w = opts.weights;
       L.vLo[i] = lp.addCol(`vlo_${id}`, 0, Infinity, w.voltageWeight);
@@ -581,8 +588,7 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
       const avail = s.available[k] && opts.mt === 'on' && (reach[g.bus] || reachAny[g.bus]);
       ed.setColBounds(L.on[k], 0, avail ? 1 : 0);
       if (L.gf[k] >= 0) ed.setColBounds(L.gf[k], 0, avail ? 1 : 0);
-      const price = w.mtCostPerKwh ?? s.mtPricePerKwh ?? g.costPerKwh;
-      ed.setColCost(L.pg[k], opts.objective === 'cost' ? price * base * h : 0);
+      ed.setColCost(L.pg[k], opts.objective !== 'loss' ? mtPrice(w, s.mtPricePerKwh, g.costPerKwh) * base * h : 0);
     } else {
       const a = Math.max(0, s.genPKw[k]) / base;
       const b = s.genQKvar[k] / base;
@@ -593,7 +599,8 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
     }
   });
   for (const sb of net.substations) {
-    ed.setColCost(L.pimp[sb], opts.objective === 'cost' ? s.gridPricePerKwh * base * h : 0);
+    const price = opts.objective === 'cost' ? s.gridPricePerKwh : opts.objective === 'reward' ? gridPrice(w, s.gridPricePerKwh) : 0;
+    ed.setColCost(L.pimp[sb], price * base * h);
   }
   for (let l = 0; l < nl; l++) {
     ed.setColCost(L.ell[l], w.lossPricePerKwh * L.rPu[l] * base * h);

@@ -8,7 +8,7 @@ import { LinearModel } from './lp-model';
 import { loadHighs, lpIterationsOf, solveLpText, SyncedMip } from './highs';
 import { loadCase } from '../grid/load-case';
 import { nominalSnapshot } from '../grid/series';
-import { DEFAULT_WEIGHTS } from '../env/reward';
+import { DEFAULT_WEIGHTS } from '../powerflow/reward';
 import { TIGHT, buildFormulation, applyStep, plainEditor } from './formulation';
 
 function small(): LinearModel {

@@ -3,7 +3,7 @@
  * and the bus and line tables. Ids are the 1-based numbers of the data files.
  */
 import { Network } from '../grid/network';
-import { RewardTerms } from '../env/reward';
+import { RewardTerms, rewardValues } from './reward';
 import { LINE_STATUS_NAMES, LineStatusName, PfResult } from './types';
 
 export interface BusRow {
@@ -52,6 +52,10 @@ export interface PfReport {
   loadKw: number;
   servedKw: number;
   unservedKw: number;
+  /** bus ids whose load the action shed */
+  shedBuses: number[];
+  /** MT ids tripped by protection (an island beyond the MT's limits) */
+  trippedMts: number[];
   vMinPu: number;
   vMinBus: number | null;
   vMaxPu: number;
@@ -106,7 +110,11 @@ export function buildReport(
   net: Network,
   pf: PfResult,
   reward: RewardTerms,
-  ctx: { step: number | null; loadPKw: Float64Array; loadQKvar: Float64Array; genOn: Uint8Array },
+  ctx: {
+    step: number | null; loadPKw: Float64Array; loadQKvar: Float64Array; genOn: Uint8Array;
+    /** demand not served (dark buses and shed load); default the power flow's */
+    unservedKw?: number; shedBuses?: number[]; trippedMts?: number[];
+  },
 ): PfReport {
   const ids = (pred: (s: number) => boolean): number[] =>
     net.lines.flatMap((l, i) => (pred(pf.lineStatus[i]) ? [l.id] : []));
@@ -114,10 +122,7 @@ export function buildReport(
   let subQ = 0;
   pf.substationPKw.forEach((p) => (subP += p));
   pf.substationQKvar.forEach((q) => (subQ += q));
-  const rr: RewardTerms = {
-    total: r(reward.total, 6), voltage: r(reward.voltage, 6), loss: r(reward.loss, 6), blackout: r(reward.blackout, 6),
-    mt: r(reward.mt, 6), switching: r(reward.switching, 6), invalid: r(reward.invalid, 6), voltageDeviationPu: r(reward.voltageDeviationPu, 6),
-  };
+  const rr: RewardTerms = { ...rewardValues(reward, 6), voltageDeviationPu: r(reward.voltageDeviationPu, 6) };
   return {
     case: net.name,
     step: ctx.step,
@@ -126,9 +131,11 @@ export function buildReport(
     mismatchPu: pf.mismatchPu,
     lossKw: r(pf.lossKw, 4),
     lossKvar: r(pf.lossKvar, 4),
-    loadKw: r(pf.loadKw, 3),
+    loadKw: r(pf.servedKw + (ctx.unservedKw ?? pf.unservedKw), 3),
     servedKw: r(pf.servedKw, 3),
-    unservedKw: r(pf.unservedKw, 3),
+    unservedKw: r(ctx.unservedKw ?? pf.unservedKw, 3),
+    shedBuses: ctx.shedBuses ?? [],
+    trippedMts: ctx.trippedMts ?? [],
     vMinPu: r(pf.vMinPu, 6),
     vMinBus: pf.vMinBus >= 0 ? net.buses[pf.vMinBus].id : null,
     vMaxPu: r(pf.vMaxPu, 6),

@@ -1,27 +1,13 @@
 /**
- * Build a power-flow request from a time step's data, a switch state and an MT dispatch.
- * PV and WT inject their available output; an MT is on only when it has a set-point.
+ * The one builder of a power-flow request: a time step's data (snapshot), an action and the
+ * lines faulted when it takes effect. Loads are scaled by the action's pick-up, PV and WT inject
+ * their available output, an MT is on when its set-point P is > 0 and it is available at the
+ * step, and the action's grid-forming flags say which MTs may hold an island.
  */
+import { GridAction, mtIndices } from '../grid/action';
 import { Network } from '../grid/network';
 import { Snapshot } from '../grid/series';
 import { PfRequest } from './types';
-
-export interface MtSetPoint {
-  /** generator index */
-  gen: number;
-  pKw: number;
-  qKvar: number;
-}
-
-export interface Operating {
-  /** line indices open by their switch */
-  open: Iterable<number>;
-  /** line indices faulted (in addition to the snapshot's own faults) */
-  faulted?: Iterable<number>;
-  mt?: MtSetPoint[];
-  /** restoration mode: grid-forming MTs energize islands cut off from the substation */
-  islanding?: boolean;
-}
 
 /** Allocate an empty request for a network. */
 export function emptyRequest(net: Network): PfRequest {
@@ -34,34 +20,39 @@ export function emptyRequest(net: Network): PfRequest {
     lineOpen: new Uint8Array(net.lines.length),
     lineFaulted: new Uint8Array(net.lines.length),
     islanding: false,
+    gridForming: new Uint8Array(net.generators.length),
   };
 }
 
-/** Fill `out` (or a new request) from a snapshot and an operating point. */
-export function buildRequest(net: Network, snap: Snapshot, op: Operating, out?: PfRequest): PfRequest {
+/**
+ * Fill `out` (or a new request) from a snapshot and an action. `faulted` (per line, 1 = faulted)
+ * replaces the snapshot's own faults: the caller decides which faults are in force.
+ */
+export function actionRequest(net: Network, snap: Snapshot, action: GridAction, faulted: Uint8Array, islanding: boolean, out?: PfRequest, mts = mtIndices(net)): PfRequest {
   const req = out ?? emptyRequest(net);
-  req.loadPKw.set(snap.loadPKw);
-  req.loadQKvar.set(snap.loadQKvar);
-  req.lineOpen.fill(0);
-  req.lineFaulted.fill(0);
-  for (const l of op.open) req.lineOpen[l] = 1;
-  for (const l of snap.faulted) req.lineFaulted[l] = 1;
-  if (op.faulted) for (const l of op.faulted) req.lineFaulted[l] = 1;
-  req.genOn.fill(0);
-  req.genPKw.fill(0);
-  req.genQKvar.fill(0);
-  net.generators.forEach((g, gi) => {
-    if (g.kind === 'MT') return;
-    req.genOn[gi] = 1;
-    req.genPKw[gi] = snap.genPKw[gi];
-    req.genQKvar[gi] = snap.genQKvar[gi];
-  });
-  for (const m of op.mt ?? []) {
-    if (!snap.available[m.gen]) continue;
-    req.genOn[m.gen] = 1;
-    req.genPKw[m.gen] = m.pKw;
-    req.genQKvar[m.gen] = m.qKvar;
+  const nb = net.buses.length;
+  for (let i = 0; i < nb; i++) {
+    req.loadPKw[i] = snap.loadPKw[i] * action.pickup[i];
+    req.loadQKvar[i] = snap.loadQKvar[i] * action.pickup[i];
   }
-  req.islanding = op.islanding ?? true;
+  req.lineOpen.set(action.lineOpen);
+  req.lineFaulted.set(faulted);
+  const gf = req.gridForming ?? (req.gridForming = new Uint8Array(net.generators.length));
+  for (let g = 0; g < net.generators.length; g++) {
+    const on = net.generators[g].kind !== 'MT';
+    req.genOn[g] = on ? 1 : 0;
+    req.genPKw[g] = on ? snap.genPKw[g] : 0;
+    req.genQKvar[g] = on ? snap.genQKvar[g] : 0;
+    gf[g] = 0;
+  }
+  for (let k = 0; k < mts.length; k++) {
+    const g = mts[k];
+    if (!(action.mtPKw[k] > 0) || !snap.available[g]) continue;
+    req.genOn[g] = 1;
+    req.genPKw[g] = action.mtPKw[k];
+    req.genQKvar[g] = action.mtQKvar[k];
+    gf[g] = action.gridForming[k] && net.generators[g].gridForming ? 1 : 0;
+  }
+  req.islanding = islanding;
   return req;
 }

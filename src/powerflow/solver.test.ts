@@ -5,7 +5,8 @@ import { loadCase } from '../grid/load-case';
 import { Network } from '../grid/network';
 import { nominalSnapshot } from '../grid/series';
 import { PowerFlow, cloneResult } from './solver';
-import { buildRequest } from './request';
+import { actionRequest } from './request';
+import { mtIndices, normalAction } from '../grid/action';
 import { PfRequest } from './types';
 import { DATA_33, writeCase } from '../testing/helpers';
 import { Rng } from '../util/rng';
@@ -15,8 +16,20 @@ const TIES = [33, 34, 35, 36, 37].map((id) => net.lineIndex.get(id)!);
 const lineIdx = (id: number): number => net.lineIndex.get(id)!;
 const busIdx = (id: number): number => net.busIndex.get(id)!;
 
-function nominal(open: number[], extra: Partial<Parameters<typeof buildRequest>[2]> = {}): PfRequest {
-  return buildRequest(net, nominalSnapshot(net), { open, ...extra });
+/** The request of an action at nominal load: open lines, faulted lines, MT set-points (generator index). */
+function request(n: Network, open: number[], extra: { faulted?: number[]; mt?: { gen: number; pKw: number; qKvar: number }[] } = {}): PfRequest {
+  const a = normalAction(n);
+  a.lineOpen.fill(0);
+  for (const l of open) a.lineOpen[l] = 1;
+  const mts = mtIndices(n);
+  for (const m of extra.mt ?? []) { a.mtPKw[mts.indexOf(m.gen)] = m.pKw; a.mtQKvar[mts.indexOf(m.gen)] = m.qKvar; }
+  const faulted = new Uint8Array(n.lines.length);
+  for (const l of extra.faulted ?? []) faulted[l] = 1;
+  return actionRequest(n, nominalSnapshot(n), a, faulted, true);
+}
+
+function nominal(open: number[], extra: { faulted?: number[]; mt?: { gen: number; pKw: number; qKvar: number }[] } = {}): PfRequest {
+  return request(net, open, extra);
 }
 
 /**
@@ -218,7 +231,7 @@ test('two-bus feeder solved by hand (closed-form receiving-end voltage)', () => 
   const lossKw = ((R * (P * P + Q * Q)) / v2sq) * 1000;
   const currentA = (Math.sqrt(P * P + Q * Q) / Math.sqrt(v2sq)) * (1000 / (Math.sqrt(3) * 12.66));
   for (const method of ['sweep', 'newton'] as const) {
-    const r = new PowerFlow(n2).solve(buildRequest(n2, nominalSnapshot(n2), { open: [] }), { method });
+    const r = new PowerFlow(n2).solve(request(n2, []), { method });
     assert.ok(Math.abs(r.vPu[1] - Math.sqrt(v2sq)) < 1e-10, `${method} v2 ${r.vPu[1]} vs ${Math.sqrt(v2sq)}`);
     assert.ok(Math.abs(r.lossKw - lossKw) < 1e-6);
     assert.ok(Math.abs(r.linePKw[0] - (1000 + lossKw)) < 1e-6);

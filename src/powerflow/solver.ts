@@ -161,7 +161,7 @@ export class PowerFlow {
     if (req.islanding) {
       for (let g = 0; g < gens.length; g++) {
         const gen = gens[g];
-        if (!gen.gridForming || !req.genOn[g] || islandOf[gen.bus] >= 0) continue;
+        if (!gen.gridForming || !req.genOn[g] || (req.gridForming && !req.gridForming[g]) || islandOf[gen.bus] >= 0) continue;
         starts.push(grow(gen.bus, islandsOut.length));
         islandsOut.push(newIsland(gen.bus, 'MT', g));
       }

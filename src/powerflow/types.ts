@@ -15,6 +15,12 @@ export interface PfRequest {
   lineFaulted: Uint8Array;
   /** restoration mode: an island without a substation is energized by a grid-forming MT that is on */
   islanding: boolean;
+  /**
+   * per generator, 1 = may hold an island's voltage (restoration mode; only generators with
+   * gridForming in generators.csv): in each island cut off from the substations the first flagged
+   * MT that is on forms it. Absent: every grid-forming MT is flagged.
+   */
+  gridForming?: Uint8Array;
 }
 
 export type PfMethod = 'auto' | 'newton' | 'sweep';

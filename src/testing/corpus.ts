@@ -127,7 +127,7 @@ export const CORPUS: CorpusCase[] = [
   { name: 'scene --p-n3 non-numeric', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--p-n3', 'often'], exit: 2, stderr: /option --p-n3: / },
   { name: 'scene --exclude unknown line', tool: 'faultmaker', args: [...SCENE, '--data', '{data}', '--exclude', '40'], exit: 2, stderr: /option --exclude: unknown line 40/ },
   // mdpc
-  { name: 'mdpc run --objective unknown', tool: 'mdpc', args: ['run', '--data', '{data}', '--out-dir', '{out}', '--log-dir', '{out}', '--objective', 'profit'], exit: 2, stderr: /option --objective: expected one of cost, loss, found "profit"/ },
+  { name: 'mdpc run --objective unknown', tool: 'mdpc', args: ['run', '--data', '{data}', '--out-dir', '{out}', '--log-dir', '{out}', '--objective', 'profit'], exit: 2, stderr: /option --objective: expected one of reward, cost, loss, found "profit"/ },
   { name: 'mdpc run --branch unknown', tool: 'mdpc', args: ['run', '--data', '{data}', '--out-dir', '{out}', '--log-dir', '{out}', '--branch', 'dc'], exit: 2, stderr: /option --branch: expected one of soc, lindistflow, found "dc"/ },
   { name: 'mdpc run --gap negative', tool: 'mdpc', args: ['run', '--data', '{data}', '--out-dir', '{out}', '--log-dir', '{out}', '--gap', '-0.1'], exit: 2, stderr: /option --gap: expected a relative gap in \[0, 1\), found -0\.1/ },
   { name: 'mdpc run --episode 0', tool: 'mdpc', args: ['run', '--data', '{data}', '--out-dir', '{out}', '--log-dir', '{out}', '--episode', '0'], exit: 2, stderr: /option --episode: expected an integer in 1\.\./ },

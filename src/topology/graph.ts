@@ -102,6 +102,29 @@ export function isRadialFromSubstations(net: Network, lineOut: Uint8Array): bool
   return true;
 }
 
+/**
+ * Radial from the substations as far as the faults allow: with `lineOut` (open or faulted lines)
+ * out of service, every island holding a substation holds one and is a tree, and every island
+ * without one lies beyond the faults (no switching could connect it to a substation: lineOut
+ * minus the open lines, i.e. `faulted` alone, separates it).
+ */
+export function isRadialGivenFaults(net: Network, lineOut: Uint8Array, faulted: Uint8Array): boolean {
+  const isl = islands(net, lineOut);
+  const subs = new Int32Array(isl.count);
+  for (const s of net.substations) subs[isl.islandOf[s]]++;
+  let canReach: Uint8Array | null = null;
+  for (let i = 0; i < isl.count; i++) {
+    if (subs[i] > 1) return false;
+    if (subs[i] === 1) {
+      if (isl.lineCount[i] !== isl.members[i].length - 1) return false;
+      continue;
+    }
+    canReach ??= reachable(net, faulted, net.substations);
+    for (const b of isl.members[i]) if (canReach[b]) return false;
+  }
+  return true;
+}
+
 /** Buses reachable from any of `sources` over conducting lines. */
 export function reachable(net: Network, lineOut: Uint8Array, sources: number[]): Uint8Array {
   const adj = adjacency(net);
