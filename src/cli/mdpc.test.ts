@@ -62,3 +62,23 @@ test('mdpc solve --json (LinDistFlow, approximate) prints the action and its AC 
     fs.rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('mdpc solve: buses without load are never reported shed (a feeder with zero-load buses)', () => {
+  const src = path.join(__dirname, '..', '..', 'data', 'ieee33');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdpc-zero-'));
+  for (const f of ['lines.csv', 'generators.csv']) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+  // buses 5, 12, 20 and 27 carry no load
+  const zero = new Set(['5', '12', '20', '27']);
+  const buses = fs.readFileSync(path.join(src, 'buses.csv'), 'utf8').trim().split('\n').map((l, i) => {
+    const c = l.split(',');
+    if (i > 0 && zero.has(c[0])) { c[2] = '0'; c[3] = '0'; }
+    return c.join(',');
+  });
+  fs.writeFileSync(path.join(dir, 'buses.csv'), buses.join('\n') + '\n');
+  const r = run(['solve', '--data', dir, '--load', 'nominal', '--objective', 'loss', '--mt', 'off', '--json', '--no-log'], dir);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(j.shedBuses, []);
+  assert.equal(j.ac.unservedKw, 0);
+  assert.equal(j.ac.shedKw, 0);
+});

@@ -215,6 +215,58 @@ print(json.dumps({"steps": steps, "total": total, "truncated": truncated, "termi
   assert.ok(Number.isFinite(s.total) && s.total < 0);
 });
 
+test('serve --mask: the mask packed, sent only when it changes, equal to the library mask; the Python wrapper unpacks it', () => {
+  // a scenario file: line 7 faulted throughout
+  const dir = tmp();
+  const faults = path.join(dir, 'n1.csv');
+  const lineIds = Array.from({ length: 37 }, (_, i) => i + 1);
+  fs.writeFileSync(faults, lineIds.join(',') + '\n' + lineIds.map((id) => (id === 7 ? 1 : 0)).join(',') + '\n');
+  const reqs = [{ cmd: 'reset', seed: 1 }, { cmd: 'step', action: {} }, { cmd: 'step', action: {} }, { cmd: 'reset', seed: 2 }];
+  const r = run(['serve', '--mask', '--faults', faults, '--start', '10', '--horizon', '5'], reqs.map((q) => JSON.stringify(q)).join('\n') + '\n');
+  assert.equal(r.code, 0, r.err);
+  const replies = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(replies.length, 4);
+  const unpack = (b64: string, n: number): number[] => {
+    const raw = Buffer.from(b64, 'base64');
+    return Array.from({ length: n }, (_, c) => (raw[c >> 3] >> (c & 7)) & 1);
+  };
+  const first = replies[0].info;
+  assert.equal(first.actionMask, undefined, 'no 50,751-number array over the pipe');
+  assert.ok(typeof first.actionMaskBits === 'string' && first.actionMaskBits.length < 9000);
+  assert.deepEqual(first.maskFaults, [7]);
+  const mask = unpack(first.actionMaskBits, 50751);
+  assert.equal(mask.reduce((a, b) => a + b, 0), first.actionMaskCount);
+  // the same mask as the library computes for a fault on line 7 (configurations opening it)
+  const { loadCase } = require(path.join(ROOT, 'dist', 'grid', 'load-case'));
+  const { enumerateRadialConfigurations } = require(path.join(ROOT, 'dist', 'topology', 'spanning-trees'));
+  const net = loadCase(path.join(ROOT, 'data', 'ieee33'));
+  const tb = enumerateRadialConfigurations(net);
+  for (let c = 0; c < tb.count; c += 97) {
+    let opens7 = 0;
+    for (let j = 0; j < tb.openCount; j++) if (tb.open[c * tb.openCount + j] === 6) opens7 = 1;
+    assert.equal(mask[c], opens7, `configuration ${c}`);
+  }
+  // unchanged faults: no mask in the step replies; a reset sends it again
+  assert.equal(replies[1].info.actionMaskBits, undefined);
+  assert.equal(replies[2].info.actionMaskBits, undefined);
+  assert.equal(replies[3].info.actionMaskBits, first.actionMaskBits);
+  // Python: info["action_mask"] as bytes on every step (kept from the last one sent)
+  const code = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(PY)})
+from case33_env import Case33Env
+with Case33Env(cli=${JSON.stringify(CLI)}, faults=${JSON.stringify(faults)}, start=10, horizon=5, mask=True) as env:
+    obs, info = env.reset(seed=1)
+    m0 = info["action_mask"]
+    obs, r, te, tr, info = env.step({})
+    print(json.dumps({"len": len(m0), "count": sum(m0), "kept": info["action_mask"] is m0, "api": env.action_masks() is m0, "type": type(m0).__name__}))
+`;
+  const py = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
+  assert.equal(py.status, 0, py.stderr);
+  const p = JSON.parse(py.stdout);
+  assert.deepEqual(p, { len: 50751, count: first.actionMaskCount, kept: true, api: true, type: 'bytes' });
+});
+
 test('--help of each environment command has examples', () => {
   for (const c of ['actions', 'replay', 'serve']) {
     const r = run([c, '--help']);
