@@ -12,7 +12,8 @@
  * Each figure is the median of --repeats runs. Needs `npm run build` first.
  *
  * --mask: the environment sends the action mask (packed, only when it changes) and every action
- * is a configuration drawn uniformly from the valid ones (the client unpacks the mask when it comes).
+ * is a configuration drawn uniformly from the valid ones (the client reads the mask when it comes
+ * and draws by rejection, as a sampler over a mask of tens of thousands of entries would).
  *
  *   node scripts/bench-env.js [--data DIR] [--steps N] [--repeats R] [--obs case33py|full] [--vector N] [--mask] [--json]
  */
@@ -38,12 +39,26 @@ const OBS = arg('--obs', 'case33py');
 const JSON_OUT = process.argv.includes('--json');
 const MASK = process.argv.includes('--mask');
 
-/** valid configuration indices of a packed mask (base64, bit c of byte c >> 3) */
-function validOf(bits, n) {
+/**
+ * A uniform draw among the valid configurations: rejection sampling on the mask while at least
+ * one configuration in 8 is valid (a few tries), else from the list of valid ones (built once per
+ * mask). isValid(c) reads the mask; count is its number of valid configurations.
+ */
+function maskSampler(isValid, count, n) {
+  let list = null;
+  return (rng) => {
+    if (count * 8 >= n) {
+      for (;;) { const c = rng.int(n); if (isValid(c)) return c; }
+    }
+    if (!list) { list = []; for (let c = 0; c < n; c++) if (isValid(c)) list.push(c); }
+    return list[rng.int(list.length)];
+  };
+}
+
+/** sampler over a packed mask as sent by serve (base64, bit c of byte c >> 3) */
+function packedSampler(bits, count, n) {
   const raw = Buffer.from(bits, 'base64');
-  const out = [];
-  for (let c = 0; c < n; c++) if (raw[c >> 3] & (1 << (c & 7))) out.push(c);
-  return out;
+  return maskSampler((c) => (raw[c >> 3] >> (c & 7)) & 1, count, n);
 }
 const CLI = path.join(ROOT, 'bin', 'powerflow.js');
 
@@ -60,17 +75,18 @@ function benchLibrary() {
   for (let r = 0; r < REPEATS + 1; r++) {
     const rng = new Rng(r);
     let info = env.reset({ seed: r }).info;
-    // with the mask: the valid indices, recomputed when the mask object changes
+    // with the mask: a sampler over the valid configurations, renewed when the mask object changes
     let maskSeen = null;
-    let valid = null;
+    let sample = null;
     const pick = () => {
       if (!MASK) return rng.int(n);
       if (info.actionMask !== maskSeen) {
-        maskSeen = info.actionMask;
-        valid = [];
-        for (let c = 0; c < n; c++) if (maskSeen[c]) valid.push(c);
+        const m = (maskSeen = info.actionMask);
+        let count = 0;
+        for (let c = 0; c < n; c++) count += m[c];
+        sample = maskSampler((c) => m[c], count, n);
       }
-      return valid[rng.int(valid.length)];
+      return sample(rng);
     };
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < STEPS; i++) {
@@ -107,12 +123,12 @@ async function benchServe(pipelined, vector = 0) {
     const first = JSON.parse(await next());
     const rng = new Rng(100 + r);
     // the valid configurations of each environment, updated when a mask arrives
-    const valid = (vector ? first.infos : [first.info]).map((inf) => (MASK ? validOf(inf.actionMaskBits, n) : null));
+    const samplers = (vector ? first.infos : [first.info]).map((inf) => (MASK ? packedSampler(inf.actionMaskBits, inf.actionMaskCount, n) : null));
     const seen = (res, k = 0) => {
       const inf = vector ? res.infos[k] : res.info;
-      if (MASK && inf && inf.actionMaskBits) valid[k] = validOf(inf.actionMaskBits, n);
+      if (MASK && inf && inf.actionMaskBits) samplers[k] = packedSampler(inf.actionMaskBits, inf.actionMaskCount, n);
     };
-    const pick = (k = 0) => (MASK ? valid[k][rng.int(valid[k].length)] : rng.int(n));
+    const pick = (k = 0) => (MASK ? samplers[k](rng) : rng.int(n));
     const t0 = process.hrtime.bigint();
     let resets = 0;
     if (vector) {
@@ -172,13 +188,20 @@ rates = []
 rng = random.Random(0)
 valid, seen = None, None
 def pick():
+    # uniform among the valid configurations: rejection while one in 8 is valid, else a list
     global valid, seen
     m = env.action_masks()
     if m is None:
         return env.sample_config()
+    n = len(m)
     if m is not seen:
         seen = m
-        valid = [c for c, v in enumerate(m) if v]
+        valid = None if m.count(1) * 8 >= n else [c for c, v in enumerate(m) if v]
+    if valid is None:
+        while True:
+            c = rng.randrange(n)
+            if m[c]:
+                return c
     return valid[rng.randrange(len(valid))]
 for r in range(${REPEATS}):
     env.reset(seed=r)

@@ -241,6 +241,9 @@ export function packMask(mask: Uint8Array): string {
   return bytes.toString('base64');
 }
 
+/** packed masks by mask array (the environment returns the same array for the same faults) */
+const packedMasks = new WeakMap<Uint8Array, { bits: string; count: number }>();
+
 /**
  * The action mask over the pipe: `actionMaskBits` (packMask), `actionMaskCount` (valid
  * configurations) and `maskFaults` only when the mask differs from the one last sent to this
@@ -257,10 +260,15 @@ function compactInfo(info: Record<string, unknown>, last: Uint8Array | null | un
     delete rest.maskFaults;
     return { info: rest, sent: last };
   }
-  let count = 0;
-  for (let c = 0; c < mask.length; c++) count += mask[c];
-  rest.actionMaskBits = packMask(mask);
-  rest.actionMaskCount = count;
+  let packed = packedMasks.get(mask);
+  if (!packed) {
+    let count = 0;
+    for (let c = 0; c < mask.length; c++) count += mask[c];
+    packed = { bits: packMask(mask), count };
+    packedMasks.set(mask, packed);
+  }
+  rest.actionMaskBits = packed.bits;
+  rest.actionMaskCount = packed.count;
   return { info: rest, sent: mask };
 }
 

@@ -150,6 +150,19 @@ test('closing a faulted line: opened by protection (clipped, no penalty); the ma
     valid += ok.info.actionMask![c];
   }
   assert.ok(valid > 0 && valid < table.count);
+  // two faults: both open; the same array again for the same faults (its identity tells a change)
+  const two = new Uint8Array(env.net.lines.length);
+  two[li(7)] = 1;
+  two[li(33)] = 1;
+  const m2 = env.maskFor(two);
+  let valid2 = 0;
+  for (let c = 0; c < table.count; c++) {
+    const row = Array.from(table.open.subarray(c * table.openCount, (c + 1) * table.openCount));
+    assert.equal(m2[c], row.includes(li(7)) && row.includes(li(33)) ? 1 : 0);
+    valid2 += m2[c];
+  }
+  assert.ok(valid2 > 0 && valid2 < valid);
+  assert.equal(env.maskFor(two.slice()), m2);
 });
 
 test('MT set-points outside their limits are clipped (no penalty); P <= 0 switches the MT off', () => {

@@ -185,7 +185,9 @@ export class RestorationEnv {
   private seeded = false;
   private readonly evaluator: ActionEvaluator;
   private table: RadialTable | null = null;
-  private maskCache: { key: string; mask: Uint8Array } | null = null;
+  /** masks by fault set (most recently used last), at most MASK_CACHE of them */
+  private readonly maskCache = new Map<string, Uint8Array>();
+  private lineOpenBits: Uint32Array[] | null = null;
   private actionMask = false;
 
   // episode state
@@ -279,6 +281,8 @@ export class RestorationEnv {
   /** Use a table built for the same network (by another environment). */
   useRadialTable(table: RadialTable): void {
     this.table = table;
+    this.lineOpenBits = null;
+    this.maskCache.clear();
   }
 
   /** The action space with a configuration index instead of switch states. */
@@ -287,26 +291,44 @@ export class RestorationEnv {
     return dict({ config: discrete(this.radialTable().count), mtPKw: a.spaces.mtPKw, mtQKvar: a.spaces.mtQKvar, pickup: a.spaces.pickup, gridForming: a.spaces.gridForming });
   }
 
-  /** 1 = configuration keeps every faulted line open (cached per fault set). */
+  /**
+   * 1 = configuration keeps every faulted line open. Cached per fault set (the same array is
+   * returned while the faults are the same, so its identity tells a change), MASK_CACHE sets.
+   */
   maskFor(faulted: Uint8Array): Uint8Array {
     const key = faultKey(faulted);
-    if (this.maskCache && this.maskCache.key === key) return this.maskCache.mask;
+    const hit = this.maskCache.get(key);
+    if (hit) {
+      this.maskCache.delete(key);
+      this.maskCache.set(key, hit);
+      return hit;
+    }
+    const tb = this.radialTable();
+    const bits = this.openBits();
+    const words = (tb.count + 31) >>> 5;
+    const acc = new Uint32Array(words).fill(0xffffffff);
+    for (let l = 0; l < faulted.length; l++) {
+      if (!faulted[l]) continue;
+      const b = bits[l];
+      for (let w = 0; w < words; w++) acc[w] &= b[w];
+    }
+    const mask = new Uint8Array(tb.count);
+    for (let c = 0; c < tb.count; c++) mask[c] = (acc[c >>> 5] >>> (c & 31)) & 1;
+    if (this.maskCache.size >= MASK_CACHE) this.maskCache.delete(this.maskCache.keys().next().value!);
+    this.maskCache.set(key, mask);
+    return mask;
+  }
+
+  /** per line, the configurations that keep it open (bit c of word c >> 5) */
+  private openBits(): Uint32Array[] {
+    if (this.lineOpenBits) return this.lineOpenBits;
     const tb = this.radialTable();
     const k = tb.openCount;
-    const mask = new Uint8Array(tb.count);
-    const need: number[] = [];
-    for (let l = 0; l < faulted.length; l++) if (faulted[l]) need.push(l);
-    for (let c = 0; c < tb.count; c++) {
-      let ok = 1;
-      for (const l of need) {
-        let found = false;
-        for (let j = 0; j < k; j++) if (tb.open[c * k + j] === l) { found = true; break; }
-        if (!found) { ok = 0; break; }
-      }
-      mask[c] = ok;
-    }
-    this.maskCache = { key, mask };
-    return mask;
+    const words = (tb.count + 31) >>> 5;
+    const bits = this.net.lines.map(() => new Uint32Array(words));
+    for (let c = 0; c < tb.count; c++) for (let j = 0; j < k; j++) bits[tb.open[c * k + j]][c >>> 5] |= 1 << (c & 31);
+    this.lineOpenBits = bits;
+    return bits;
   }
 
   /** Current step (S(t)'s t), -1 before the first reset. */
@@ -743,6 +765,9 @@ function numbers(v: unknown, what: string): number[] {
   }
   return arr as number[];
 }
+
+/** fault sets whose masks are kept (N-1 on a feeder of a few hundred lines fits) */
+const MASK_CACHE = 256;
 
 function faultKey(f: Uint8Array): string {
   let s = '';
