@@ -85,13 +85,13 @@ test('mdpc run: --workers 2, shards + merge, and kill -9 + --resume all give the
   assert.ok(fs.existsSync(partial), 'killed before the end: the partial chain is there');
   const kept = read(partial).split('\n').length - 2;
   assert.ok(kept >= 1 && kept < 4, `${kept} complete rows kept`);
-  // a fresh run without --resume is refused; with it, the dead run's lock is taken over
+  // the dead run's lock is taken over (the lock comes first); a fresh run without --resume is refused
   const again = runCli('mdpc', [...BASE, '--run', 'k', '--no-lp'], { cwd: dir });
   assert.equal(again.code, 2);
-  assert.match(again.stderr, /interrupted run left .*k\.csv\.partial: add --resume/);
+  assert.match(again.stderr, /taking over the stale lock/);
+  assert.match(again.stderr, /interrupted run left .*k\.csv\.partial \(no process is writing it\): add --resume/);
   const res = runCli('mdpc', [...BASE, '--run', 'k', '--no-lp', '--resume'], { cwd: dir, env: { QUIET_OFF: '1' } });
   assert.equal(res.code, 0, res.stderr);
-  assert.match(res.stderr, /taking over the stale lock/);
   assert.equal(read(path.join(dir, 'out/res_MDPC/k.csv')), ref);
 });
 
@@ -104,6 +104,10 @@ test('mdpc run: two runs on the same output do not both write', async () => {
     const poll = setInterval(() => { if (fs.existsSync(lock) || a.exitCode !== null) { clearInterval(poll); resolve(); } }, 10);
   });
   const b = runCli('mdpc', [...BASE, '--run', 'same', '--no-lp', '--resume'], { cwd: dir });
+  // without --resume too: the lock is looked at first, and nobody is told to remove a live file
+  const c = runCli('mdpc', [...BASE, '--run', 'same', '--no-lp'], { cwd: dir });
+  assert.equal(c.code, 3, c.stderr);
+  assert.doesNotMatch(c.stderr, /remove it|partial/);
   const codeA = await new Promise<number | null>((resolve) => a.on('exit', resolve));
   assert.equal(codeA, 0);
   assert.equal(b.code, 3, b.stderr);
@@ -124,8 +128,9 @@ test('mdpc run / merge / clean: bad input is one line, exit 2, nothing written',
     [['run', '--schema', 'wide'], /option --schema: expected one of case33py, full, found "wide"/],
     [['run', '--workers', '0'], /option --workers: expected an integer in 1\.\.64, found 0/],
     [['run', '--run', 'a/b'], /option --run: expected a run name of letters/],
-    [['run', '--out-dir', '/proc/version/x'], /option --out-dir: cannot write into "\/proc\/version\/x"/],
-    [['run', '--log-dir', '/proc/version/x'], /option --log-dir: cannot write into "\/proc\/version\/x"/],
+    [['run', '--out-dir', '/proc/version/x'], /option --out-dir: .*"\/proc\/version" is a file, not a directory/],
+    [['run', '--log-dir', '/proc/version/x'], /option --log-dir: .*"\/proc\/version" is a file, not a directory/],
+    [['run', '--run', 'r'.repeat(300)], /option --run: /],
     [['merge', '--run', 'nope', '--shards', '2'], /nope\.shard-0-of-2\.csv: shard file not found/],
     [['merge', '--run', 'x'], /option --shards: give the number of shards/],
     [['clean'], /option --keep-runs: give --keep-runs N and\/or --keep-days D/],
@@ -176,4 +181,82 @@ test('merge orders rows by step for both schemas and refuses a step twice or a d
   assert.throws(() => mergeChainFiles([a, w('d.csv', 'S(t)_step,x\n0,z\n')], path.join(dir, 'o.csv')), /d\.csv, row 2: expected each step once, step 0 is also in .*a\.csv/);
   assert.throws(() => mergeChainFiles([a, c], path.join(dir, 'o.csv')), /c\.csv, row 1: expected the same header/);
   assert.equal(fs.existsSync(path.join(dir, 'o.csv')), false);
+});
+
+test('mdpc run --resume: a row cut short, a record missing behind its row, other options', async () => {
+  const dir = tmpDir();
+  const out = path.join(dir, 'out/res_MDPC');
+  const single = runCli('mdpc', [...BASE, '--run', 'ref', '--no-lp'], { cwd: dir });
+  assert.equal(single.code, 0, single.stderr);
+  const ref = read(path.join(out, 'ref.csv'));
+  const refLines = ref.split('\n');
+  const refSteps = (JSON.parse(read(path.join(out, 'ref.manifest.json'))).steps as { step: number }[]).map((r) => JSON.stringify(r));
+  // the options file of an interrupted run of the same options (stopped as soon as it is written)
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mdpc.js'), ...BASE, '--run', 'x', '--no-lp'], { cwd: dir, stdio: 'ignore' });
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => { if (fs.existsSync(path.join(out, 'x.options.json.partial')) || child.exitCode !== null) { clearInterval(poll); resolve(); } }, 5);
+  });
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.on('exit', resolve));
+  const options = read(path.join(out, 'x.options.json.partial'));
+  /** an interrupted run NAME: its partial chain, step records and options */
+  const interrupted = (name: string, chain: string, records: string[]): void => {
+    fs.writeFileSync(path.join(out, `${name}.csv.partial`), chain);
+    fs.writeFileSync(path.join(out, `${name}.steps.jsonl.partial`), records.map((r) => r + '\n').join(''));
+    fs.writeFileSync(path.join(out, `${name}.options.json.partial`), options);
+  };
+
+  // (a) the third row cut to 49 cells, yet ending with a newline: dropped and solved again
+  const cut = refLines[3].split(',').slice(0, 49).join(',');
+  interrupted('a', [refLines[0], refLines[1], refLines[2], cut].join('\n') + '\n', refSteps.slice(0, 3));
+  const ra = runCli('mdpc', [...BASE, '--run', 'a', '--no-lp', '--resume'], { cwd: dir });
+  assert.equal(ra.code, 0, ra.stderr);
+  assert.match(ra.stderr, /a\.csv\.partial, row 4: not a complete row \(49 of 92 cells\): it and the rows after it are computed again/);
+  assert.equal(read(path.join(out, 'a.csv')), ref);
+
+  // (c) killed between a row and its step record: the episode is solved again, the manifest has every step
+  interrupted('c', [refLines[0], refLines[1], refLines[2]].join('\n') + '\n', refSteps.slice(0, 1));
+  const rc = runCli('mdpc', [...BASE, '--run', 'c', '--no-lp', '--resume'], { cwd: dir });
+  assert.equal(rc.code, 0, rc.stderr);
+  assert.equal(read(path.join(out, 'c.csv')), ref);
+  assert.deepEqual(JSON.parse(read(path.join(out, 'c.manifest.json'))).steps.map((r: { step: number }) => r.step), [0, 1, 2, 3]);
+
+  // (b) other options than the interrupted run's: refused, nothing touched
+  interrupted('b', [refLines[0], refLines[1], refLines[2]].join('\n') + '\n', refSteps.slice(0, 2));
+  const before = listFiles(out).map((f) => [f, read(path.join(out, f))]);
+  for (const [opt, value, was] of [['--objective', 'cost', 'loss'], ['--gap', '0.001', '0.01'], ['--steps', '3', '4']]) {
+    const args = [...BASE, '--run', 'b', '--no-lp', '--resume'];
+    const i = args.indexOf(opt);
+    if (i >= 0) args[i + 1] = value; else args.push(opt, value);
+    const rb = runCli('mdpc', args, { cwd: dir });
+    assert.equal(rb.code, 2, rb.stderr);
+    assert.equal(rb.stderr.trim(), `mdpc: option ${opt}: the interrupted run was made with ${was}, this one has ${value}: resume with the same options (rows must come from one set of options)`);
+  }
+  assert.deepEqual(listFiles(out).map((f) => [f, read(path.join(out, f))]), before);
+});
+
+test('scripts/cron-nightly.sh: the night\'s drawn event table is the one the run uses; a finished night reruns as exit 0', () => {
+  // a checkout of its own (bin linked), so the script's out/ and log/ stay in the test's folder
+  const dir = tmpDir();
+  fs.mkdirSync(path.join(dir, 'scripts'));
+  fs.copyFileSync(path.join(ROOT, 'scripts/cron-nightly.sh'), path.join(dir, 'scripts/cron-nightly.sh'));
+  fs.symlinkSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'));
+  const night = (date: string) => spawnSync('bash', [path.join(dir, 'scripts/cron-nightly.sh')], { cwd: dir, encoding: 'utf8', env: { ...process.env, NIGHT: date, STEPS: '1' } });
+  const first = night('20260101');
+  assert.equal(first.status, 0, first.stdout + first.stderr);
+  const events = 'out/res_faultmaker/nightly-20260101-event.csv';
+  const m = JSON.parse(read(path.join(dir, 'out/res_MDPC/nightly-20260101.manifest.json')));
+  assert.equal(m.options.events, events);
+  assert.ok(m.dataFiles.some((d: { file: string }) => d.file === events), 'the drawn table is hashed in the manifest');
+  assert.ok(!m.dataFiles.some((d: { file: string }) => d.file.endsWith('data/ieee33/event.csv')), 'the bundled table is not used');
+  const chain = read(path.join(dir, 'out/res_MDPC/nightly-20260101.csv'));
+  // the same night again: nothing redone, nothing changed
+  const again = night('20260101');
+  assert.equal(again.status, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, /nightly-20260101: finished already/);
+  assert.equal(read(path.join(dir, 'out/res_MDPC/nightly-20260101.csv')), chain);
+  // another night draws another table (its seed is the date)
+  const other = spawnSync(process.execPath, [path.join(ROOT, 'bin/faultmaker.js'), 'scene', '--steps', '12864', '--p-n1', '0.1', '--p-n2', '0.01', '--repair-hours', '1:4', '--seed', '20260102', '--out', path.join(dir, 'e2.csv'), '--quiet'], { encoding: 'utf8' });
+  assert.equal(other.status, 0, other.stderr);
+  assert.notEqual(read(path.join(dir, 'e2.csv')), read(path.join(dir, events)));
 });

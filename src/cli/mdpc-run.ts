@@ -4,18 +4,19 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import * as cliProgress from 'cli-progress';
-import { canWriteInto, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
+import { checkOutputDir, checkOutputFile, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
 import { loadWeights } from '../powerflow/reward';
-import { RestorationEnv } from '../env/restoration-env';
 import { chainSchema, ChainWriter, SchemaName } from '../mdp';
-import { Expert } from '../opt/expert';
-import { Mode, ObjectiveKind, OBJECTIVES, TIGHT } from '../opt/formulation';
-import { planEpisodes, shardEpisodes, resumePoint, runEpisode, StepRecord, Episode } from '../opt/chain-run';
+import { Mode, ObjectiveKind, OBJECTIVES } from '../opt/formulation';
+import { planEpisodes, shardEpisodes, resumePoint, StepRecord, Episode } from '../opt/chain-run';
+import { ChainJob, ChainThread } from './chain-worker';
 import { acquireLock, lockFileFor } from '../io/lock';
-import { writeFileAtomic } from '../io/atomic';
+import { onCleanup } from '../io/signals';
+import { sha256File, writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { pruneRunDirs } from '../io/retention';
 import { countNewlines } from '../io/fast-complex';
+import { withEventTable } from '../grid/series';
 
 interface RunOpts {
   data?: string;
@@ -28,6 +29,7 @@ interface RunOpts {
   branch: string;
   mt: string;
   weights?: string;
+  events?: string;
   workers: string;
   shard?: string;
   resume?: boolean;
@@ -67,9 +69,6 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
-function checkWritableDir(dir: string, option: string): void {
-  if (!canWriteInto(dir)) throw new UsageError(`cannot write into "${dir}"`, option);
-}
 
 const shardSuffix = (s: { index: number; count: number }): string => `.shard-${s.index}-of-${s.count}`;
 
@@ -89,7 +88,8 @@ export async function runCommand(o: RunOpts): Promise<void> {
   if (shard && workers > 1) throw new UsageError('give either --workers or --shard, not both', '--workers');
   if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
   const weights = loadWeights(o.weights);
-  const ctx = loadContext(o.data, true);
+  const loaded = loadContext(o.data, true);
+  const ctx = o.events && loaded.series ? { ...loaded, series: withEventTable(loaded.series, loaded.net, o.events) } : loaded;
   const series = ctx.series;
   if (!series) throw new UsageError(`the case in ${ctx.dir} has no time series (load.csv)`, '--data');
   const last = series.steps - 2; // A(t) is evaluated at t+1
@@ -97,9 +97,10 @@ export async function runCommand(o: RunOpts): Promise<void> {
   const start = parseIntStrict(o.start, '--start', 0, last);
   const steps = o.steps !== undefined ? parseIntStrict(o.steps, '--steps', 1, last - start + 1) : Math.min(24, last - start + 1);
   const episode = parseIntStrict(o.episode, '--episode', 1, 1_000_000);
-  checkWritableDir(o.outDir, '--out-dir');
-  if (o.lp) checkWritableDir(o.logDir, '--log-dir');
   const run = o.run ?? `mdpc-${mode}-${start}-${steps}`;
+  checkOutputDir(o.outDir, '--out-dir');
+  checkOutputFile(path.join(o.outDir, `${run}${shard ? shardSuffix(shard) : ''}.options.json.partial`), '--run');
+  if (o.lp) checkOutputDir(path.join(o.logDir, run), '--log-dir');
   const schema = chainSchema(schemaName, ctx.net);
   if (schemaName === 'case33py' && mode === 'restore') {
     process.stderr.write('mdpc: note: in restore mode more than 5 lines may be open; rows that do not fit the case33py columns stop the run (use --schema full)\n');
@@ -108,8 +109,14 @@ export async function runCommand(o: RunOpts): Promise<void> {
   const base = path.join(o.outDir, run);
   if (workers > 1) return runWorkers(o, run, workers, steps, planEpisodes(start, steps, episode).length, base);
 
-  if (o.shardQueue) return serveShardQueue((spec) => runShard(parseShard(spec)));
-  return runShard(shard);
+  // the solves run in a thread of their own, so that this one takes signals at once
+  const thread = new ChainThread();
+  try {
+    if (o.shardQueue) await serveShardQueue((spec) => runShard(parseShard(spec)));
+    else await runShard(shard);
+  } finally {
+    await thread.close();
+  }
 
   /** One shard (or the whole run): its episodes into NAME[.shard-I-of-N].csv, then the manifest. */
   async function runShard(shard: { index: number; count: number } | null): Promise<void> {
@@ -117,19 +124,22 @@ export async function runCommand(o: RunOpts): Promise<void> {
     const csvFile = `${out}.csv`;
     const partial = `${csvFile}.partial`;
     const recordsFile = `${out}.steps.jsonl.partial`;
-    if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
-    if (fs.existsSync(partial) && !o.resume) throw new UsageError(`an interrupted run left ${partial}: add --resume to continue it, or remove it`, '--resume');
-
+    const optionsFile = `${out}.options.json.partial`;
+    // the lock first: what is on disk is only looked at by the process that owns it
     const release = acquireLock(out, (m) => process.stderr.write(`mdpc: ${m}\n`));
     try {
+      if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
+      const resuming = fs.existsSync(partial);
+      if (resuming && !o.resume) throw new UsageError(`an interrupted run left ${partial} (no process is writing it): add --resume to continue it, or remove it`, '--resume');
+      const shape = rowShape(shard);
+      if (resuming) checkSameShape(optionsFile, shape);
       const episodes = shardEpisodes(planEpisodes(start, steps, episode), shard);
-      let done = 0;
-      if (o.resume && fs.existsSync(partial)) done = resumePoint(partial, schema, episodes, recordsFile);
-      const writer = ChainWriter.open(partial, schema, { mode: o.resume && fs.existsSync(partial) ? 'append' : 'replace' });
+      const done = resuming ? resumePoint(partial, schema, episodes, recordsFile, (m) => process.stderr.write(`mdpc: ${m}\n`)) : 0;
+      if (!resuming) writeFileAtomic(optionsFile, JSON.stringify(shape, null, 2) + '\n');
+      const writer = ChainWriter.open(partial, schema, { mode: resuming ? 'append' : 'replace' });
       const records = fs.openSync(recordsFile, done > 0 ? 'a' : 'w');
       const runDir = o.lp ? path.join(o.logDir, run) : null;
-      const expert = await Expert.create(ctx.net, { mode, objective, branch, mt, weights, timeLimitS, gap, tightening: TIGHT, logDir: runDir });
-      const env = new RestorationEnv({ net: ctx.net, series: series!, mode, weights, termination: 'powerflow', observation: 'full', seed: 0 });
+      const job: ChainJob = { data: ctx.dir, weights: o.weights, events: o.events, mode, objective, branch, mt, timeLimitS, gap, schema: schemaName, runDir };
       const todo = episodes.slice(done);
       const total = todo.reduce((s, e) => s + e.length, 0);
       const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps | {eta_formatted} left | {status}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
@@ -138,8 +148,10 @@ export async function runCommand(o: RunOpts): Promise<void> {
       let n = 0;
       const tally = { optimal: 0, 'time-limit': 0, infeasible: 0, failed: 0, fallback: 0 } as Record<string, number>;
       for (const ep of todo) {
-        await runEpisode({ net: ctx.net, series: series!, mode, expert, schema, env, runDir }, ep, writer, (r: StepRecord) => {
+        await thread.runEpisode(job, ep, (tr, r) => {
+          // the record before its row: a kill between the two leaves a record that resume drops
           fs.writeSync(records, JSON.stringify(r) + '\n');
+          writer.append(tr);
           tally[r.status] = (tally[r.status] ?? 0) + 1;
           if (r.fallback) tally.fallback++;
           n++;
@@ -149,11 +161,11 @@ export async function runCommand(o: RunOpts): Promise<void> {
       bar?.stop();
       writer.close();
       fs.closeSync(records);
-      expert.dispose();
       // complete: rename into place, manifest beside
       const stepRecords = fs.readFileSync(recordsFile, 'utf8').trim().split('\n').filter((l) => l).map((l) => JSON.parse(l) as StepRecord);
       fs.renameSync(partial, csvFile);
       fs.rmSync(recordsFile, { force: true });
+      fs.rmSync(optionsFile, { force: true });
       const solveMs = stepRecords.map((r) => r.totalMs).sort((a, b) => a - b);
       writeManifest(`${out}.manifest.json`, buildManifest('mdpc run', { ...o, mode, schema: schemaName, start, steps, episode, run }, dataFiles(ctx), {
         output: csvFile,
@@ -178,6 +190,48 @@ export async function runCommand(o: RunOpts): Promise<void> {
       }
     } finally {
       release();
+    }
+  }
+
+  /** The options that shape the rows (a resumed run must have the same), data and weights by hash. */
+  function rowShape(shard: { index: number; count: number } | null): RowShape {
+    return {
+      mode, schema: schemaName, objective, branch, mt, timeLimitS, gap, start, steps, episode,
+      shard: shard ? `${shard.index}/${shard.count}` : null,
+      weights: o.weights ? sha256File(o.weights) : null,
+      data: dataFiles(ctx).map((f) => `${path.basename(f)} ${sha256File(f)}`).join('; '),
+    };
+  }
+}
+
+/** The options of a run that decide its rows, as kept beside its partial file. */
+interface RowShape {
+  mode: string; schema: string; objective: string; branch: string; mt: string; timeLimitS: number; gap: number;
+  start: number; steps: number; episode: number; shard: string | null; weights: string | null; data: string;
+}
+
+/** Option names of the row-shaping fields, for the message when a resume differs. */
+const SHAPE_OPTION: Record<keyof RowShape, string> = {
+  mode: '--mode', schema: '--schema', objective: '--objective', branch: '--branch', mt: '--mt', timeLimitS: '--time-limit', gap: '--gap',
+  start: '--start', steps: '--steps', episode: '--episode', shard: '--shard', weights: '--weights (its content)', data: '--data (its files)',
+};
+
+/** Refuse to resume with options that would make rows other than the interrupted run's. */
+function checkSameShape(file: string, now: RowShape): void {
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`mdpc: note: ${file} is missing (a run of an older version?): the options of the interrupted run cannot be checked\n`);
+    return;
+  }
+  let before: Partial<RowShape>;
+  try {
+    before = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new InputError('BAD_JSON', 'expected the JSON the interrupted run wrote (remove the run\'s .partial files to start afresh)', { file });
+  }
+  for (const k of Object.keys(SHAPE_OPTION) as (keyof RowShape)[]) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(now[k])) {
+      const show = (v: unknown): string => (v === null || v === undefined ? 'none' : typeof v === 'string' && v.length > 40 ? 'other files' : String(v));
+      throw new UsageError(`the interrupted run was made with ${show(before[k])}, this one has ${show(now[k])}: resume with the same options (rows must come from one set of options)`, SHAPE_OPTION[k]);
     }
   }
 }
@@ -208,9 +262,14 @@ function serveShardQueue(runOne: (spec: string) => Promise<void>): Promise<void>
  */
 async function runWorkers(o: RunOpts, run: string, workers: number, steps: number, nEpisodes: number, base: string): Promise<void> {
   const csvFile = `${base}.csv`;
-  if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
   const release = acquireLock(base, (m) => process.stderr.write(`mdpc: ${m}\n`));
+  // a signal to this process stops the workers too (each keeps its complete rows, frees its lock)
+  const children = new Set<ReturnType<typeof spawn>>();
+  const stopChildren = onCleanup(() => {
+    for (const c of children) c.kill('SIGTERM');
+  });
   try {
+    if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
     const argv = process.argv.slice(2).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers' && !a.startsWith('--workers='));
     const bin = path.join(__dirname, '..', '..', 'bin', 'mdpc.js');
     const shards = Array.from({ length: nEpisodes }, (_, i) => ({ index: i, count: nEpisodes }));
@@ -231,6 +290,7 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
     let failed = false;
     const worker = (w: number): Promise<number> => new Promise<number>((resolve) => {
       const child = spawn(process.execPath, [bin, ...argv, '--run', run, '--shard-queue', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      children.add(child);
       let err = '';
       child.stderr!.on('data', (d) => (err += d));
       child.on('message', () => {
@@ -243,6 +303,7 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
         child.send(sh ? { shard: `${sh.index}/${sh.count}` } : { done: true });
       });
       child.on('exit', (code) => {
+        children.delete(child);
         if (code !== 0) {
           failed = true;
           process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${w}): `));
@@ -271,6 +332,7 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
     }
     if (!o.quiet) process.stderr.write(`mdpc: ${run}: ${rows} transitions with ${workers} workers in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${csvFile}\n`);
   } finally {
+    stopChildren();
     release();
   }
 }
@@ -334,6 +396,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one MILP per step').default('soc'))
     .addOption(new Option('--mt <on|off>', 'off: MTs stay off (topology-only decisions)').default('on'))
     .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
+    .option('--events <file>', 'fault event table to use instead of the case\'s event.csv (e.g. from faultmaker scene)')
     .option('--workers <K>', 'K processes on this machine, each taking the next whole episode; merged at the end', '1')
     .option('--shard <I/N>', 'run only shard I of N (0-based) into NAME.shard-I-of-N.csv; join them with mdpc merge')
     .option('--resume', 'continue an interrupted run (its NAME.csv.partial) from its last complete episode')

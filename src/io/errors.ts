@@ -68,3 +68,35 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof LockedError) return EXIT_LOCKED;
   return EXIT_RUNTIME;
 }
+
+/** An error as plain data, to cross a thread or process boundary with its class and position. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  expected?: string;
+  file?: string;
+  row?: number;
+  column?: number | string;
+  option?: string;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const x = e as Error & Partial<Omit<SerializedError, 'name' | 'message'>>;
+  return { name: e.name, message: e.message, code: x.code, expected: x.expected, file: x.file, row: x.row, column: x.column, option: x.option };
+}
+
+/** The error serializeError described, of the same class (so it maps to the same exit code). */
+export function deserializeError(s: SerializedError): Error {
+  let e: Error;
+  if (s.name === 'InputError') e = new InputError(s.code ?? 'ERROR', s.expected ?? s.message, { file: s.file, row: s.row, column: s.column });
+  else if (s.name === 'UsageError') e = new UsageError(s.message);
+  else if (s.name === 'LockedError') e = new LockedError(s.message);
+  else {
+    e = new Error(s.message);
+    e.name = s.name;
+  }
+  e.message = s.message;
+  return e;
+}

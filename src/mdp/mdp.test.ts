@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { loadCase } from '../grid/load-case';
 import { Network } from '../grid/network';
 import { chainSchema, case33pyLayout, SchemaError, PAD } from './schema';
-import { ChainWriter, readChainSteps } from './writer';
+import { ChainWriter, readChainRows, readChainSteps } from './writer';
 import { readActionFile } from './action-file';
 import { ChainState, Transition } from './types';
 import { defaultGridForming } from '../grid/action';
@@ -108,6 +108,15 @@ test('chain writer: complete rows only; append resumes after cutting a partial l
   assert.equal(lines.length, 5); // header, 3 rows, trailing empty
   assert.ok(lines.slice(1, 4).every((l) => l.split(',').length === 92));
   assert.deepEqual(readChainSteps(file, schema), [0, 1, 2]);
+  // the full schema's status word is not taken for a cut row
+  const full = chainSchema('full', net);
+  const ff = path.join(dir, 'f.csv');
+  const wf = ChainWriter.open(ff, full);
+  wf.append(transition(net, 0, [32, 33, 34, 35, 36]));
+  wf.close();
+  assert.deepEqual(readChainRows(ff, full), { steps: [0], bad: null });
+  fs.appendFileSync(ff, fs.readFileSync(ff, 'utf8').split('\n')[1].split(',').slice(0, 49).join(',') + '\n');
+  assert.deepEqual(readChainRows(ff, full).bad, { row: 3, reason: `49 of ${full.columns.length} cells` });
   // appending with another schema is refused
   assert.throws(() => ChainWriter.open(file, chainSchema('full', net), { mode: 'append' }), /header of the full schema/);
   fs.rmSync(dir, { recursive: true });

@@ -89,22 +89,51 @@ export class ChainWriter {
   }
 }
 
-/** The S(t) step of every complete data row of a chain file (empty when the file is absent). */
-export function readChainSteps(file: string, schema: ChainSchema): number[] {
-  if (!fs.existsSync(file)) return [];
+/** columns of words, not numbers (the power-flow status of the full schema) */
+const TEXT_COLUMNS = new Set(['pfStatus']);
+
+/** The rows of a chain file that can be trusted, and the first that cannot. */
+export interface ChainRows {
+  /** S(t) step of each row of the valid prefix */
+  steps: number[];
+  /** the first row (1-based, header = 1) that is not a complete row of the schema, and why; null when all are */
+  bad: { row: number; reason: string } | null;
+}
+
+/**
+ * The S(t) step of every complete data row of a chain file (empty when the file is absent), up
+ * to the first row that is not one the writer makes: a row cut short (even when it ends with a
+ * newline), a cell that is not a number, or a non-integer step.
+ */
+export function readChainRows(file: string, schema: ChainSchema): ChainRows {
+  if (!fs.existsSync(file)) return { steps: [], bad: null };
   const text = fs.readFileSync(file, 'utf8');
   const complete = text.slice(0, text.lastIndexOf('\n') + 1);
   const lines = complete.split('\n');
   const out: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
+  const width = schema.columns.length;
+  for (let i = 1; i < lines.length - 1; i++) {
+    const row = i + 1;
     const line = lines[i].replace(/\r$/, '');
-    if (line === '') continue;
     const cells = line.split(',');
+    if (cells.length !== width) return { steps: out, bad: { row, reason: `${cells.length} of ${width} cells` } };
+    for (let c = 0; c < width; c++) {
+      if (TEXT_COLUMNS.has(schema.columns[c])) {
+        if (!/^[a-z-]+$/.test(cells[c])) return { steps: out, bad: { row, reason: `column ${schema.columns[c]}: expected a status word, found "${cells[c]}"` } };
+        continue;
+      }
+      if (cells[c] === '' || (Number.isNaN(Number(cells[c])) && cells[c] !== 'NaN')) return { steps: out, bad: { row, reason: `column ${schema.columns[c]}: expected a number, found "${cells[c]}"` } };
+    }
     const v = Number(cells[schema.stepColumn]);
-    if (!Number.isInteger(v)) throw new InputError('NOT_NUMBER', `expected an integer step in column ${schema.columns[schema.stepColumn]}`, { file, row: i + 1 });
+    if (!Number.isInteger(v)) return { steps: out, bad: { row, reason: `expected an integer step in column ${schema.columns[schema.stepColumn]}` } };
     out.push(v);
   }
-  return out;
+  return { steps: out, bad: null };
+}
+
+/** The S(t) steps of the valid rows of a chain file (readChainRows without the diagnosis). */
+export function readChainSteps(file: string, schema: ChainSchema): number[] {
+  return readChainRows(file, schema).steps;
 }
 
 /** Render transitions to CSV text in memory (header + rows), for writing atomically. */

@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import { Network } from '../grid/network';
 import { Series, snapshot } from '../grid/series';
 import { RestorationEnv } from '../env/restoration-env';
-import { ChainSchema, ChainWriter, readChainSteps } from '../mdp';
+import { ChainSchema, readChainRows, Transition } from '../mdp';
 import { Expert, ExpertDecision } from './expert';
 import { Mode } from './formulation';
 
@@ -82,16 +82,21 @@ export interface ChainRunContext {
 }
 
 /**
- * How far a chain file got: the episodes whose rows are all present (a prefix, since a shard
- * writes its episodes in order). Cuts the file back to the end of the last complete episode.
+ * How far a chain file got: the episodes whose rows are all present and valid (a prefix, since a
+ * shard writes its episodes in order) and whose step records are all in `recordsFile` (written
+ * before each row, so a kill between the two leaves the record, never the row alone). Cuts both
+ * files back to the end of the last complete episode. `notify` hears of a malformed row (cut
+ * short or not numbers): it and everything after it are computed again.
  */
-export function resumePoint(file: string, schema: ChainSchema, eps: Episode[], recordsFile: string | null): number {
-  const steps = readChainSteps(file, schema);
+export function resumePoint(file: string, schema: ChainSchema, eps: Episode[], recordsFile: string | null, notify: (msg: string) => void = () => {}): number {
+  const { steps, bad } = readChainRows(file, schema);
+  if (bad) notify(`${file}, row ${bad.row}: not a complete row (${bad.reason}): it and the rows after it are computed again`);
+  const records = recordsFile ? validRecordLines(recordsFile) : Infinity;
   let done = 0;
   let rows = 0;
   for (const e of eps) {
-    let complete = true;
-    for (let k = 0; k < e.length; k++) if (steps[rows + k] !== e.start + k) { complete = false; break; }
+    let complete = rows + e.length <= records;
+    for (let k = 0; complete && k < e.length; k++) if (steps[rows + k] !== e.start + k) complete = false;
     if (!complete) break;
     rows += e.length;
     done++;
@@ -99,6 +104,23 @@ export function resumePoint(file: string, schema: ChainSchema, eps: Episode[], r
   keepLines(file, rows + 1);
   if (recordsFile && fs.existsSync(recordsFile)) keepLines(recordsFile, rows);
   return done;
+}
+
+/** Complete, parseable JSON lines at the start of a step-record file (0 when absent). */
+function validRecordLines(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n');
+  let n = 0;
+  for (let i = 0; i < lines.length - 1; i++) {
+    try {
+      if (typeof JSON.parse(lines[i]).step !== 'number') break;
+    } catch {
+      break;
+    }
+    n++;
+  }
+  return n;
 }
 
 /** Truncate a text file to its first n complete lines. */
@@ -116,10 +138,10 @@ function keepLines(file: string, n: number): void {
 
 /**
  * Run one episode: reset the environment at its start, then expert action -> environment step
- * -> chain row, for each of its steps. `onStep` sees each record after its row is written.
- * Yields to the event loop between steps so signals are handled.
+ * -> `emit(transition, record)`, for each of its steps (the caller writes them). Yields to the
+ * event loop between steps.
  */
-export async function runEpisode(ctx: ChainRunContext, ep: Episode, writer: ChainWriter, onStep: (r: StepRecord) => void): Promise<void> {
+export async function runEpisode(ctx: ChainRunContext, ep: Episode, emit: (tr: Transition, r: StepRecord) => void): Promise<void> {
   const { net, series, env, expert } = ctx;
   expert.dispose(); // a fresh model per episode: episodes are independent
   env.reset({ options: { start: ep.start, horizon: ep.length } });
@@ -128,8 +150,7 @@ export async function runEpisode(ctx: ChainRunContext, ep: Episode, writer: Chai
     const r = decideFromState(ctx, t);
     const a = r.action;
     const res = env.step({ switches: a.lineOpen, mtPKw: a.mtPKw, mtQKvar: a.mtQKvar, pickup: a.pickup, gridForming: a.gridForming });
-    writer.append(env.lastTransition()!);
-    onStep({
+    emit(env.lastTransition()!, {
       step: t,
       episode: ep.index,
       status: r.status,

@@ -49,7 +49,10 @@ async function chain(net: Network, series: Series, mode: Mode, faults: FaultSour
   const w = ChainWriter.open(file, schema);
   const rows: { tr: Transition; rec: StepRecord }[] = [];
   try {
-    await runEpisode({ net, series, mode, expert, schema, env, runDir: null }, { index: 0, start, length }, w, (rec) => rows.push({ tr: env.lastTransition()!, rec }));
+    await runEpisode({ net, series, mode, expert, schema, env, runDir: null }, { index: 0, start, length }, (tr, rec) => {
+      w.append(tr);
+      rows.push({ tr, rec });
+    });
   } finally {
     w.close();
   }
