@@ -10,6 +10,7 @@ import { Network } from '../grid/network';
 import { loadCase } from '../grid/load-case';
 import { Series, loadSeries } from '../grid/series';
 import { acquireLock } from '../io/lock';
+import { tempNameFor } from '../io/atomic';
 
 /** data/ieee33 of the installed package, whatever the working directory. */
 export const DEFAULT_DATA_DIR = path.join(__dirname, '..', '..', 'data', 'ieee33');
@@ -28,6 +29,7 @@ export async function runMain(tool: string, program: Command, argv: string[]): P
   const walk = (c: Command): void => {
     for (const sub of c.commands) {
       sub.addHelpText('after', EXIT_CODES_HELP);
+      unknownBeforeRequired(sub);
       walk(sub);
     }
   };
@@ -47,6 +49,20 @@ export async function runMain(tool: string, program: Command, argv: string[]): P
     if (code === 1 && process.env.CASE33_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = code;
   }
+}
+
+/**
+ * commander checks required options before unknown ones, so a misspelt `--k2` was reported as
+ * "required option '--k <k>' not specified": check the required ones after it, in a preAction hook.
+ */
+function unknownBeforeRequired(cmd: Command): void {
+  const required = cmd.options.filter((o) => o.mandatory);
+  if (required.length === 0) return;
+  for (const o of required) o.mandatory = false;
+  cmd.hook('preAction', () => {
+    const missing = required.find((o) => cmd.getOptionValue(o.attributeName()) === undefined);
+    if (missing) cmd.error(`required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue', exitCode: EXIT_BAD_INPUT });
+  });
 }
 
 /** `tool ... --json | head`: a reader that stops early is normal in a pipeline, not a crash. */
@@ -69,7 +85,8 @@ export function configure(cmd: Command): Command {
   // commander's own errors (unknown option, missing value): one line, named by the tool
   cmd.configureOutput({
     writeErr: (s) => process.stderr.write(s),
-    outputError: (str, write) => write(`${fullName(cmd)}: ${str.trim().replace(/^error: /, '')} (see --help)\n`),
+    // a suggestion ("(Did you mean --seed?)") joins the line: one line, always
+    outputError: (str, write) => write(`${fullName(cmd)}: ${str.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
   });
   return cmd;
 }
@@ -154,6 +171,63 @@ export function canWriteInto(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Longest name of one path component on the usual file systems (ext4, xfs, APFS, NTFS), in bytes. */
+export const MAX_NAME_BYTES = 255;
+/** Longest whole path (Linux PATH_MAX less the terminating NUL), in bytes. */
+export const MAX_PATH_BYTES = 4095;
+
+/**
+ * Check, creating nothing, that the file `file` can be written later (atomically, under a
+ * temporary name in its folder): see checkOutputDir; and `file` is not a directory.
+ */
+export function checkOutputFile(file: string, option: string): void {
+  if (/[\\/]$/.test(file) || isDir(file)) throw new UsageError(`"${file}" is a directory, expected a file name`, option);
+  const abs = path.resolve(file);
+  const base = path.basename(abs);
+  // the longest name written there is the temporary one of the atomic write
+  const reserve = Buffer.byteLength(path.basename(tempNameFor(abs))) - Buffer.byteLength(base);
+  const bytes = Buffer.byteLength(base);
+  if (bytes + reserve > MAX_NAME_BYTES) {
+    throw new UsageError(`expected a file name of at most ${MAX_NAME_BYTES - reserve} bytes (${MAX_NAME_BYTES} with the temporary suffix of an atomic write), found "${clipName(base)}" of ${bytes} bytes`, option);
+  }
+  checkOutputDir(path.dirname(file), option, reserve);
+}
+
+/**
+ * Check, creating nothing, that the directory `dir` exists or can be created: every component
+ * is at most MAX_NAME_BYTES (less `reserveBytes`), the path at most MAX_PATH_BYTES, no existing
+ * component is a plain file, and the deepest existing one is a writable directory.
+ * A UsageError naming the option otherwise, so that bad output paths fail before any work.
+ */
+export function checkOutputDir(dir: string, option: string, reserveBytes = 0): void {
+  const abs = path.resolve(dir);
+  if (Buffer.byteLength(abs) + reserveBytes > MAX_PATH_BYTES) throw new UsageError(`expected a path of at most ${MAX_PATH_BYTES} bytes, found one of ${Buffer.byteLength(abs)} bytes`, option);
+  for (const name of abs.split(path.sep)) {
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new UsageError(`expected names of at most ${MAX_NAME_BYTES} bytes in the path, found "${clipName(name)}" of ${Buffer.byteLength(name)} bytes`, option);
+  }
+  const shown = (p: string): string => (path.isAbsolute(dir) ? p : path.relative(process.cwd(), p) || '.');
+  let probe = abs;
+  while (!fs.existsSync(probe) && path.dirname(probe) !== probe) probe = path.dirname(probe);
+  if (!isDir(probe)) throw new UsageError(`"${shown(probe)}" is a file, not a directory`, option);
+  try {
+    fs.accessSync(probe, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write into "${shown(probe)}" (no write permission)`, option);
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function clipName(name: string): string {
+  return name.length > 48 ? `${name.slice(0, 24)}…${name.slice(-20)}` : name;
 }
 
 /** commander collector for repeatable options */

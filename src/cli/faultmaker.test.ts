@@ -162,11 +162,11 @@ const BAD: { name: string; args: string[]; message: RegExp; oneLine?: boolean }[
   { name: 'repair range letters', args: ['scene', '--steps', '10', '--repair-hours', 'a:b', '--seed', '1'], message: /option --repair-hours: .*found "a:b"/ },
   { name: 'steps 0', args: ['scene', '--steps', '0', '--seed', '1'], message: /option --steps: expected an integer in 1\.\./ },
   { name: 'negative seed', args: ['scene', '--steps', '10', '--seed=-1'], message: /option --seed: expected an integer in 0\.\.4294967295, found -1/ },
-  { name: 'missing --seed', args: ['scene', '--steps', '10', '--p-n1', '0.1'], message: /required option '--seed <s>' not specified/, oneLine: false },
+  { name: 'missing --seed', args: ['scene', '--steps', '10', '--p-n1', '0.1'], message: /required option '--seed <s>' not specified/ },
   { name: 'unknown class in scene', args: ['scene', '--steps', '10', '--classes', 'tie,isle', '--seed', '1'], message: /option --classes: unknown class "isle"/ },
   { name: 'unknown line in scene --exclude', args: ['scene', '--steps', '10', '--p-n1', '0.1', '--exclude', '38', '--seed', '1'], message: /option --exclude: unknown line 38/ },
   { name: 'no scenario of the class to draw', args: ['scene', '--steps', '10', '--p-n2', '0.1', '--classes', 'tie', '--seed', '1', '--data', tiny], message: /option --p-n2: 0\.1 but no N-2 scenario is of class tie on this case \(N-2: tie 0, island 8, lost 7\)/ },
-  { name: 'unknown option', args: ['scene', '--steps', '10', '--seed', '1', '--p-n4', '0.1'], message: /unknown option '--p-n4'/, oneLine: false },
+  { name: 'unknown option', args: ['scene', '--steps', '10', '--seed', '1', '--p-n4', '0.1'], message: /unknown option '--p-n4'/ },
 ];
 
 for (const bad of BAD) {
@@ -207,10 +207,38 @@ test('bad input: an output under a file (not a directory) is exit 2 with one lin
   fs.writeFileSync(file, 'x');
   let r = run(['enumerate', '--k', '1', '--out-dir', path.join(file, 'sub')]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^faultmaker: option --out-dir: cannot create or write into ".*plain-file\/sub" \(a parent is a file, or no write permission\)\n$/);
+  assert.match(r.stderr, /^faultmaker: option --out-dir: ".*plain-file" is a file, not a directory\n$/);
   r = run(['scene', '--steps', '5', '--seed', '1', '--out', path.join(file, 'event.csv')]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^faultmaker: option --out: cannot create or write into ".*plain-file" \(a parent is a file, or no write permission\)\n$/);
+  assert.match(r.stderr, /^faultmaker: option --out: ".*plain-file" is a file, not a directory\n$/);
   assert.equal(r.stdout, '');
   assert.equal(fs.readFileSync(file, 'utf8'), 'x');
+});
+
+test('a misspelt option is named as unknown, not as a missing required one; nothing written', () => {
+  const cwd = freshDir();
+  fs.mkdirSync(cwd);
+  // the required --k and --seed are missing too: the misspelling is what the user needs to hear
+  for (const [args, bad] of [[['enumerate', '--k2'], '--k2'], [['scene', '--steps', '5', '--sed', '1'], '--sed']] as const) {
+    const r = run([...args], cwd);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^faultmaker: unknown option '${bad}'.*\\n$`));
+    assert.equal(r.stdout, '');
+  }
+  // a required option that is really missing is still named
+  const r = run(['enumerate'], cwd);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^faultmaker: required option '--k <k>' not specified/);
+  assert.deepEqual(fs.readdirSync(cwd), []);
+});
+
+test('--help of every faultmaker command prints the exit codes exactly once', () => {
+  const { buildProgram } = require('./faultmaker') as typeof import('./faultmaker');
+  const names = buildProgram().commands.map((c) => c.name());
+  assert.deepEqual(names, ['enumerate', 'scene']);
+  for (const c of [...names.map((n) => [n, '--help']), ['--help']]) {
+    const r = run(c);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('Exit codes:').length - 1, 1, `faultmaker ${c.join(' ')}`);
+  }
 });

@@ -3,10 +3,9 @@
  * tables drawn from them (scene). This file only parses options, calls src/faults and writes;
  * every option is checked before anything is written.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext, withOutputLock, canWriteInto } from './common';
+import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext, withOutputLock, checkOutputDir, checkOutputFile } from './common';
 import { packageVersion, buildManifest, writeManifest } from '../io/manifest';
 import { writeFileAtomic } from '../io/atomic';
 import { FaultClass, FaultClassifier, FAULT_CLASSES, parseClassList } from '../faults/classify';
@@ -48,17 +47,6 @@ export function parseRepairRange(text: string, option = '--repair-hours'): { min
   return { min, max };
 }
 
-/** The output directory must be a directory (or not exist yet). Nothing is created here. */
-function checkOutDir(dir: string, option: string): void {
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`"${dir}" exists and is not a directory`, option);
-  if (!canWriteInto(dir)) throw new UsageError(`cannot create or write into "${dir}" (a parent is a file, or no write permission)`, option);
-}
-
-function checkOutFile(file: string, option: string): void {
-  if (file.endsWith('/') || (fs.existsSync(file) && fs.statSync(file).isDirectory())) throw new UsageError(`"${file}" is a directory, expected a file name`, option);
-  if (!canWriteInto(path.dirname(path.resolve(file)))) throw new UsageError(`cannot create or write into "${path.dirname(file)}" (a parent is a file, or no write permission)`, option);
-}
-
 function lineIds(ctx: CaseContext, idx: readonly number[]): number[] {
   return idx.map((i) => ctx.net.lines[i].id);
 }
@@ -88,7 +76,8 @@ interface EnumerateOpts {
 function runEnumerate(o: EnumerateOpts): void {
   const k = parseIntStrict(o.k, '--k', 1, 64);
   const classes = o.class === undefined ? [...FAULT_CLASSES] : parseClasses(o.class, '--class');
-  checkOutDir(o.outDir, '--out-dir');
+  checkOutputDir(o.outDir, '--out-dir');
+  for (const s of ['.csv', '.json', '.manifest.json']) checkOutputFile(path.join(o.outDir, `n${k}${s}`), '--out-dir');
   const ctx = loadContext(o.data, false);
   const exclude = parseLineIds(ctx.net, o.exclude, '--exclude');
   const cands = candidateLines(ctx.net, exclude);
@@ -169,9 +158,9 @@ function runScene(o: SceneOpts): void {
   const repair = parseRepairRange(o.repairHours);
   const seed = parseIntStrict(o.seed, '--seed', 0, 0xffffffff);
   const out = o.out ?? path.join(o.outDir, 'event.csv');
-  if (o.out === undefined) checkOutDir(o.outDir, '--out-dir');
-  checkOutFile(out, '--out');
+  if (o.out === undefined) checkOutputDir(o.outDir, '--out-dir');
   const summaryFile = summaryPathFor(out);
+  for (const f of [out, summaryFile]) checkOutputFile(f, o.out === undefined ? '--out-dir' : '--out');
 
   const ctx = loadContext(o.data, false);
   const nl = ctx.net.lines.length;
@@ -274,8 +263,7 @@ Examples:
   faultmaker enumerate --k 2 --class tie,island          # restorable N-2 scenarios only
   faultmaker enumerate --k 3 --exclude 33,34,35,36,37     # no faults on the tie lines
   faultmaker enumerate --k 2 --json | jq '.counts'
-  faultmaker enumerate --k 2 --data path/to/feeder --out-dir out/feeder-faults
-${EXIT_CODES_HELP}`,
+  faultmaker enumerate --k 2 --data data/ieee33-24h --out-dir out/ieee33-24h-faults`,
     )
     .action((o: EnumerateOpts) => runEnumerate(o));
 
@@ -306,8 +294,7 @@ stay faulted for the drawn repair time; no new fault begins before the repair.
 Examples:
   faultmaker scene --steps 12864 --p-n1 0.1 --p-n2 0.01 --seed 1            # like the original's event.csv
   faultmaker scene --steps 8760 --p-n1 0.02 --p-n2 0.002 --repair-hours 2:8 --classes tie,island,lost --seed 7 --out out/year/event.csv
-  faultmaker scene --steps 24 --p-n1 0.2 --seed 3 --json | jq '.stats'
-${EXIT_CODES_HELP}`,
+  faultmaker scene --steps 24 --p-n1 0.2 --seed 3 --json | jq '.stats'`,
     )
     .action((o: SceneOpts) => runScene(o));
 

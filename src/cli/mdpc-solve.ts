@@ -1,7 +1,7 @@
 /** `mdpc solve`: the expert's action for one snapshot, with its AC power-flow evaluation. */
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { canWriteInto, configure, loadContext, oneOf, parseFloatStrict, parseIntStrict, parseLineIds, collect, UsageError } from './common';
+import { checkOutputDir, checkOutputFile, configure, loadContext, oneOf, parseFloatStrict, parseIntStrict, parseLineIds, collect, UsageError } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { loadWeights } from '../powerflow/reward';
 import { Expert, ExpertOptions, ExpertStep } from '../opt/expert';
@@ -65,8 +65,9 @@ export function prepareSolve(o: SolveCliOptions): { expertOpts: Partial<ExpertOp
   if (o.log) {
     const name = o.run ?? `solve-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${process.pid}`;
     runDir = path.resolve('log', name);
-    // fail before writing anything when log/ cannot be written
-    if (!canWriteInto(runDir)) throw new UsageError(`cannot write the solver files under ${runDir}`, '--run');
+    // fail before any work when log/<name>/ and its files cannot be written (a plain file on the way, a name too long)
+    checkOutputDir(runDir, '--run');
+    checkOutputFile(path.join(runDir, `step_${o.step ?? 'nominal'}.log`), '--run');
   }
   const expertOpts: Partial<ExpertOptions> = {
     mode, objective, branch, pickup, mt, voltage, curtailable: !!o.curtail, weights, timeLimitS, gap,

@@ -82,3 +82,47 @@ test('mdpc solve: buses without load are never reported shed (a feeder with zero
   assert.equal(j.ac.unservedKw, 0);
   assert.equal(j.ac.shedKw, 0);
 });
+
+test('mdpc solve / merge / clean: bad output paths are exit 2 with one line naming the option, before any work, nothing written', () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mdpc-cli-'));
+  try {
+    fs.writeFileSync(path.join(cwd, 'F'), 'x');
+    fs.mkdirSync(path.join(cwd, 'D'));
+    const shard = path.join(__dirname, '..', '..', 'src', 'mdp', 'fixtures', 'case33py_mdpc_example.csv');
+    const cases: [string[], RegExp][] = [
+      [['solve', '--load', 'nominal', '--run', 'n'.repeat(300)], /^mdpc: option --run: expected names of at most 255 bytes in the path, found "n+…n+" of 300 bytes\n$/],
+      [['merge', '--out', 'F/m.csv', shard], /^mdpc: option --out: "F" is a file, not a directory\n$/],
+      [['merge', '--out', 'm.csv', 'D'], /^mdpc: D: expected a chain file, found a directory\n$/],
+      [['merge', '--run', 'big', '--shards', '2', '--out-dir', 'F'], /^mdpc: option --out-dir: "F" is a file, not a directory\n$/],
+      [['clean', '--log-dir', 'F', '--keep-runs', '1'], /^mdpc: option --log-dir: "F" is a file, not a directory\n$/],
+      // log/ is a plain file: the solver files of --run cannot go under it
+      [['solve', '--load', 'nominal', '--run', 'x'], /^mdpc: option --run: ".*log" is a file, not a directory\n$/],
+    ];
+    for (const [args, re] of cases) {
+      if (args.includes('x')) fs.writeFileSync(path.join(cwd, 'log'), 'x');
+      const before = fs.readdirSync(cwd).sort();
+      const t0 = Date.now();
+      const r = run(args, cwd);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, re, args.join(' '));
+      assert.equal(r.out, '');
+      assert.ok(Date.now() - t0 < 8000, `${args.join(' ')} failed only after ${Date.now() - t0} ms`);
+      assert.deepEqual(fs.readdirSync(cwd).sort(), before, `${args.join(' ')} wrote something`);
+      assert.equal(fs.readFileSync(path.join(cwd, 'F'), 'utf8'), 'x');
+    }
+    assert.deepEqual(fs.readdirSync(path.join(cwd, 'D')), []);
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('--help of every mdpc command prints the exit codes exactly once', () => {
+  const { buildProgram } = require('./mdpc') as typeof import('./mdpc');
+  const names = buildProgram().commands.map((c) => c.name());
+  assert.deepEqual(names, ['solve', 'run', 'merge', 'clean']);
+  for (const c of names) {
+    const r = run([c, '--help'], os.tmpdir());
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out.split('Exit codes:').length - 1, 1, `mdpc ${c} --help`);
+  }
+});

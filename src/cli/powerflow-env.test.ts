@@ -275,3 +275,58 @@ test('--help of each environment command has examples', () => {
     assert.match(r.out, new RegExp(`powerflow ${c}`));
   }
 });
+
+test('powerflow serve: a number beyond the largest double (1e400) is named as not finite, the session goes on, nothing written', () => {
+  const cwd = tmp();
+  const reqs = [
+    '{"cmd":"reset","seed":1}',
+    '{"cmd":"step","action":{"open":[33,34,35,36,37],"mtPKw":[1e400,0,0],"mtQKvar":[0,0,0]},"id":"x"}',
+    '{"cmd":"vstep","actions":[1,{"pickup":[-2E+999]}]}',
+    '{"cmd":"reset","seed":1e400}',
+    '{"cmd":"step","action":{"config":0}}',
+  ];
+  const r = spawnSync(process.execPath, [CLI, 'serve', '--obs', 'case33py', '--faults', 'none'], { cwd, input: reqs.join('\n') + '\n', encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const res = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(res.length, 5);
+  assert.deepEqual(res[1], { id: 'x', error: 'action.mtPKw[0]: expected a finite number, found 1e400 (beyond the largest double, 1.8e308)' });
+  assert.match(res[2].error, /^actions\[1\]\.pickup\[0\]: expected a finite number, found -2E\+999 /);
+  assert.match(res[3].error, /^seed: expected a finite number, found 1e400 /);
+  for (const e of res.slice(1, 4)) assert.doesNotMatch(e.error, /null/);
+  assert.equal(typeof res[4].reward, 'number', 'the session goes on');
+  assert.deepEqual(fs.readdirSync(cwd), []);
+  fs.rmSync(cwd, { recursive: true });
+});
+
+test('powerflow actions / replay: an output under a plain file or with too long a name is exit 2, one line, nothing written', () => {
+  const dir = tmp();
+  const file = path.join(dir, 'F');
+  fs.writeFileSync(file, 'x');
+  const long = 'n'.repeat(300);
+  const cases: [string[], RegExp][] = [
+    [['actions', '--out', path.join(file, 'a')], /^powerflow: option --out: ".*F" is a file, not a directory\n$/],
+    [['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', path.join(file, 'x.csv')], /^powerflow: option --out: ".*F" is a file, not a directory\n$/],
+    [['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', path.join(dir, `${long}.csv`)], /^powerflow: option --out: expected a file name of at most \d+ bytes .*of 304 bytes\n$/],
+  ];
+  for (const [args, re] of cases) {
+    const r = run(args);
+    assert.equal(r.code, 2, `${args[0]}: ${r.err}`);
+    assert.match(r.err, re);
+    assert.equal(r.out, '');
+  }
+  assert.deepEqual(fs.readdirSync(dir), ['F']);
+  assert.equal(fs.readFileSync(file, 'utf8'), 'x');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('--help of every powerflow command prints the exit codes exactly once', () => {
+  const { buildProgram } = require('./powerflow') as typeof import('./powerflow');
+  const names = buildProgram().commands.map((c) => c.name());
+  assert.deepEqual(names, ['run', 'actions', 'replay', 'serve']);
+  for (const c of names) {
+    const r = run([c, '--help']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out.split('Exit codes:').length - 1, 1, `powerflow ${c} --help`);
+  }
+});

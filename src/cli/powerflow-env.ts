@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Command } from 'commander';
-import { configure, loadContext, oneOf, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
+import { checkOutputFile, configure, loadContext, oneOf, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { loadWeights } from '../powerflow/reward';
@@ -110,6 +110,11 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
 
 // ---------------------------------------------------------------- actions
 
+/** The three files of `powerflow actions --out PREFIX` can be written (checked before any work). */
+function checkPrefix(prefix: string): void {
+  for (const s of ['.csv', '.json', '.manifest.json']) checkOutputFile(prefix + s, '--out');
+}
+
 function actionsCommand(): Command {
   return configure(new Command('actions'))
     .description('write the table of radial configurations of the case (the discrete action space): CSV, JSON and a manifest')
@@ -124,9 +129,10 @@ A summary JSON object is printed on stdout.
 
 Examples:
   powerflow actions                                   # IEEE 33-bus: 50751 configurations
-  powerflow actions --data data/my-feeder --out out/actions/my-feeder`)
+  powerflow actions --data data/ieee33-24h --out out/actions/ieee33-24h`)
     .action((opts: { data?: string; out?: string; limit: string }) => {
       const limit = parseIntStrict(opts.limit, '--limit', 1);
+      if (opts.out !== undefined) checkPrefix(opts.out);
       const ctx = loadContext(opts.data, false);
       let table;
       try {
@@ -136,6 +142,7 @@ Examples:
         throw e;
       }
       const prefix = opts.out ?? path.join('out', 'actions', ctx.net.name);
+      checkPrefix(prefix);
       const k = table.openCount;
       const ids = (c: number): number[] => Array.from(table.open.subarray(c * k, (c + 1) * k), (l) => ctx.net.lines[l].id);
       const csv: string[] = [['config', ...Array.from({ length: k }, (_, j) => `open_${j + 1}`)].join(',')];
@@ -177,10 +184,11 @@ The chain is written at the end, atomically; a transition that does not fit the 
 A summary JSON object is printed on stdout.
 
 Examples:
-  powerflow replay --actions expert.csv --start 0 --out out/res_MDPC/expert.csv
-  powerflow replay --actions policy.csv --start 120 --schema full --mode restore --faults none --out out/res_MDPC/policy-full.csv`)
+  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --faults none --out out/res_MDPC/example.csv     # the original's example chain (from the checkout)
+  powerflow replay --actions out/res_MDPC/example.csv --start 1 --schema full --mode restore --faults none --out out/res_MDPC/example-full.csv`)
     .action((opts: EnvCliOptions & { actions: string; out: string; schema: string; start: string }) => {
       if (!/\.csv$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .csv, found "${opts.out}"`, '--out');
+      for (const f of [opts.out, opts.out.replace(/\.csv$/i, '.manifest.json')]) checkOutputFile(f, '--out');
       const ctx0 = loadContext(opts.data, true);
       if (!ctx0.series) throw new UsageError(`the case in ${ctx0.dir} has no load.csv: the environment needs a time series`, '--data');
       const af = readActionFile(opts.actions, ctx0.net);
@@ -297,6 +305,35 @@ function checkResetOptions(r: Record<string, unknown>): ResetOptions {
   return options as ResetOptions;
 }
 
+/** Path (like action.mtPKw[0]) of the first number in a parsed request that is not finite; null if none. */
+export function nonFinitePath(v: unknown, at: string): string | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : at;
+  if (typeof v !== 'object' || v === null) return null;
+  for (const [k, x] of Object.entries(v)) {
+    const p = nonFinitePath(x, Array.isArray(v) ? `${at}[${k}]` : at ? `${at}.${k}` : k);
+    if (p !== null) return p;
+  }
+  return null;
+}
+
+/** The number literals of a JSON text, in order (strings skipped), as written. */
+function numberTokens(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (ch === '-' || (ch >= '0' && ch <= '9')) {
+      const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+      if (m) {
+        out.push(m[0]);
+        i += m[0].length - 1;
+      }
+    }
+  }
+  return out;
+}
+
 /** Handle one request line of the serve protocol; returns the response line (no newline) and whether to stop. */
 export function handleRequest(session: ServeSession, line: string): { response: string; stop: boolean } {
   const env = session.env;
@@ -310,6 +347,12 @@ export function handleRequest(session: ServeSession, line: string): { response: 
   const r = req as Record<string, unknown>;
   const id = r.id;
   const withId = (o: Record<string, unknown>): Record<string, unknown> => (id === undefined ? o : { id, ...o });
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would show as null
+  const overflow = nonFinitePath(r, '');
+  if (overflow !== null) {
+    const text = numberTokens(line).find((t) => !Number.isFinite(Number(t)));
+    return { response: JSON.stringify(withId({ error: `${overflow}: expected a finite number, found ${text ?? 'a number'} (beyond the largest double, 1.8e308)` })), stop: false };
+  }
   try {
     switch (r.cmd) {
       case 'reset': {
@@ -411,7 +454,7 @@ Python: scripts/python/case33_env.py wraps this as a Gymnasium-style class (stan
 
 Examples:
   echo '{"cmd":"reset","seed":1}' | powerflow serve --obs case33py --faults none
-  powerflow serve --mode restore --faults out/faults/n2.csv --start random --horizon 24`)
+  powerflow serve --mode restore --faults out/res_faultmaker/n2.csv --start random --horizon 24   # N-2 scenarios of "faultmaker enumerate --k 2"`)
     .action(async (opts: EnvCliOptions) => {
       const { env, options } = buildEnv(opts);
       const session: ServeSession = { env, options, vec: null };

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { DATA_24H, DATA_33, copyCase, listFiles, runCli, tmpDir } from '../testing/helpers';
+import { DATA_24H, DATA_33, ROOT, copyCase, listFiles, runCli, tmpDir } from '../testing/helpers';
 
 test('powerflow run --json: the base case with every documented field', () => {
   const r = runCli('powerflow', ['run', '--load', 'nominal', '--open', '33,34,35,36,37', '--json']);
@@ -164,5 +164,32 @@ test('powerflow run: every kind of malformed data file is named with its row and
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
     assert.deepEqual(listFiles(out), []);
+  }
+});
+
+test('every `powerflow run` example of --help and the README runs as printed, with no MT tripped or outside its limits', () => {
+  const help = runCli('powerflow', ['run', '--help']).stdout;
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const examples = [...help.split('\n').map((l) => l.replace(/^\s*\$ /, '')), ...readme.split('\n')]
+    .filter((l) => l.startsWith('powerflow run'))
+    .map((l) => l.replace(/\s+#.*$/, '').trim());
+  assert.ok(examples.length >= 10, `found ${examples.length} examples`);
+  // as printed: relative paths (data/..., out/...) from a fresh directory holding the bundled data
+  const cwd = tmpDir();
+  fs.symlinkSync(path.join(ROOT, 'data'), path.join(cwd, 'data'));
+  for (const ex of examples) {
+    const r = runCli('powerflow', ex.split(/\s+/).slice(1), { cwd });
+    assert.equal(r.code, 0, `${ex}: ${r.stderr}`);
+    assert.equal(r.stderr, '', ex);
+    if (/--json/.test(ex)) {
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.converged, true, ex);
+      assert.deepEqual(j.trippedMts, [], ex);
+      assert.ok(j.generators.every((g: { withinLimits: boolean }) => g.withinLimits), ex);
+      continue;
+    }
+    assert.doesNotMatch(r.stdout, /tripped|outside its limits|NOT CONVERGED/, ex);
+    // an example with an MT set-point shows the MT holding its island
+    if (/--mt /.test(ex)) assert.match(r.stdout, /island {4}MT \d+ at bus \d+: .*converged/, ex);
   }
 });

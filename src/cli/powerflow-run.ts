@@ -1,10 +1,8 @@
 /** `powerflow run`: evaluate one topology and dispatch at one time step. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { stringify } from 'csv-stringify/sync';
-import { canWriteInto, withOutputLock, collect, dataFiles, loadContext, parseBusIds, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
+import { checkOutputFile, withOutputLock, collect, dataFiles, loadContext, parseBusIds, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { normallyOpenLines } from '../grid/network';
 import { PfMethod } from '../powerflow/types';
@@ -41,8 +39,8 @@ Examples:
   $ powerflow run                                     # nominal load, tie lines 33-37 open
   $ powerflow run --open 7,9,14,32,37 --json          # another radial configuration, JSON on stdout
   $ powerflow run --step 4000 --plot out/t4000.svg    # step 4000 (0-based row) of the bundled series, drawn
-  $ powerflow run --fault 6 --fault 26 --mt 22:300:100 --csv out/n2
-        # lines 6 and 26 faulted, MT at bus 22 energizes an island at 300 kW / 100 kvar
+  $ powerflow run --fault 6 --fault 26 --open 9,33,34,36 --mt 8:460:220 --csv out/n2
+        # lines 6 and 26 faulted, ties 35 and 37 closed: the MT at bus 8 holds buses 7-9 as an island, all load served
   $ powerflow run --data data/ieee33-24h --step 12 --open none     # all lines closed (meshed)
   $ powerflow run --open 7,14,33,35,36,37 --fault 7,33,35,36 --mt 8:500:260 --shed 8,9,10,15
         # restoration: the MT at bus 8 holds an island, four buses shed so that it stays in its limits
@@ -102,12 +100,6 @@ function parseMt(ctx: CaseContext, values: string[] | undefined, snap: Snapshot)
   return out;
 }
 
-/** Check an output path can be written before any work is done (creating nothing). */
-function prepareOutput(file: string, option: string): void {
-  if (!canWriteInto(path.dirname(path.resolve(file)))) throw new UsageError(`cannot write into directory "${path.dirname(file)}"`, option);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`"${file}" is a directory`, option);
-}
-
 export function runCommand(opts: RunOptions): void {
   if (opts.load !== undefined && opts.load !== 'nominal') throw new UsageError(`expected "nominal", found "${opts.load}"`, '--load');
   if (opts.load !== undefined && opts.step !== undefined) throw new UsageError('give either --load nominal or --step T, not both', '--step');
@@ -116,8 +108,9 @@ export function runCommand(opts: RunOptions): void {
   const noiseSd = opts.noise === undefined ? 0 : parseFloatStrict(opts.noise, '--noise');
   if (noiseSd < 0 || noiseSd > 1) throw new UsageError(`expected a standard deviation in 0..1, found ${noiseSd}`, '--noise');
   const seed = parseIntStrict(opts.seed, '--seed', 0, 2 ** 32 - 1);
-  if (opts.csv !== undefined) prepareOutput(`${opts.csv}-buses.csv`, '--csv');
-  if (opts.plot !== undefined) prepareOutput(opts.plot, '--plot');
+  // every file written, checked before any work (the manifest's is the longest name)
+  if (opts.csv !== undefined) for (const s of ['-buses.csv', '-lines.csv', '.manifest.json']) checkOutputFile(`${opts.csv}${s}`, '--csv');
+  if (opts.plot !== undefined) for (const f of [opts.plot, opts.plot.replace(/\.svg$/i, '.manifest.json')]) checkOutputFile(f, '--plot');
   const weights = loadWeights(opts.config);
 
   const ctx = loadContext(opts.data, opts.step !== undefined);

@@ -529,7 +529,7 @@ export class RestorationEnv {
       if (errors.length) open = null;
     } else if (a.config != null) {
       const c = a.config;
-      if (typeof c !== 'number' || !Number.isInteger(c)) throw new ActionError(`config: expected an integer, found ${JSON.stringify(c)}`);
+      if (typeof c !== 'number' || !Number.isInteger(c)) throw new ActionError(`config: expected an integer, found ${shown(c)}`);
       const tb = this.radialTable();
       if (c < 0 || c >= tb.count) errors.push(`configuration ${c} outside 0..${tb.count - 1}`);
       else {
@@ -757,11 +757,16 @@ export class RestorationEnv {
   }
 }
 
+/** A value as a message shows it: JSON, but Infinity and NaN as themselves (JSON.stringify says null). */
+function shown(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
 function numbers(v: unknown, what: string): number[] {
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) throw new ActionError(`${what}: expected an array of numbers`);
   const arr = Array.from(v as ArrayLike<unknown>);
   for (let i = 0; i < arr.length; i++) {
-    if (typeof arr[i] !== 'number' || !Number.isFinite(arr[i] as number)) throw new ActionError(`${what}[${i}]: expected a finite number, found ${JSON.stringify(arr[i])}`);
+    if (typeof arr[i] !== 'number' || !Number.isFinite(arr[i] as number)) throw new ActionError(`${what}[${i}]: expected a finite number, found ${shown(arr[i])}`);
   }
   return arr as number[];
 }

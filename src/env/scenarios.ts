@@ -8,6 +8,7 @@
 import { Network } from '../grid/network';
 import { readCsv, readText, clip } from '../io/csv';
 import { InputError } from '../io/errors';
+import { checkLineHeader } from '../grid/series';
 
 export function readScenarioFile(file: string, net: Network): number[][] {
   if (/\.json$/i.test(file)) return parseScenarioJson(readText(file), file, net);
@@ -22,6 +23,7 @@ export function readScenarioFile(file: string, net: Network): number[][] {
       if (li === undefined) throw new InputError('UNKNOWN_LINE', `expected a line id of the case in the header, found "${clip(c)}"`, { file, row: t.lines[0], column: j + 1 });
       return li;
     });
+    checkLineHeader({ ...t, header: t.rows[0], headerLine: t.lines[0] }, cols, net);
   }
   const out: number[][] = [];
   for (let r = first; r < t.rows.length; r++) {

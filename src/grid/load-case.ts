@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { readCsv, parseNumber, columnIndex, CsvTable, clip } from '../io/csv';
+import { readCsv, parseNumber, columnIndex, checkUniqueHeader, CsvTable, clip } from '../io/csv';
 import { InputError } from '../io/errors';
 import { Bus, Generator, GeneratorKind, Line, Network } from './network';
 
@@ -41,6 +41,8 @@ class Row {
 
 function table(file: string, columns: readonly string[]): { t: CsvTable; rows: Row[] } {
   const t = readCsv(file, true);
+  const names = t.header!.map((h) => h.toLowerCase());
+  checkUniqueHeader(t, names, (k) => `"${t.header![names.indexOf(k)]}"`, 'column name');
   const cols = new Map<string, number>();
   for (const c of columns) cols.set(c, columnIndex(t, c));
   const width = t.header!.length;

@@ -5,14 +5,16 @@
  * Accepted layouts for load / pv / wt:
  *  - headerless, one complex cell per bus in bus order ("P+Qj" as Python wrote it, "P+Qim" as Julia);
  *  - a header of bus ids and one complex cell per listed bus (other buses are 0);
- *  - a header of plain columns p<bus> and q<bus> (kW and kvar), e.g. p2,q2,p3,q3.
+ *  - a header of plain columns p<bus> and q<bus> (kW and kvar), e.g. p2,q2,p3,q3 (other buses are 0).
+ * A header names each bus once; in the plain layout each bus listed has both its p and its q.
  * price: column 1 grid energy price per kWh, optional column 2 MT energy cost per kWh (header optional).
- * event: one 0/1 cell per line (1 = faulted), headerless in line order or with a header of line ids.
- * mt: MT availability 0/1, a header of MT bus ids (optional file).
+ * event: one 0/1 cell per line (1 = faulted), headerless in line order or with a header of line ids
+ *   (any order, each at most once; lines not listed never fault).
+ * mt: MT availability 0/1, a header naming every MT bus once (optional file).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CsvTable, readCsv, readBytes, parseCsv, parseNumber, clip } from '../io/csv';
+import { CsvTable, readCsv, readBytes, parseCsv, parseNumber, clip, checkUniqueHeader, checkCompleteHeader } from '../io/csv';
 import { scanComplexTable, scanFlagTable } from '../io/fast-complex';
 import { InputError } from '../io/errors';
 import { Network } from './network';
@@ -71,6 +73,11 @@ function busColumnsFromHeader(t: CsvTable, net: Network): { kind: 'complex' | 'p
       else e.q = j;
       byBus.set(bus, e);
     });
+    // p6 and p_6 are the same column; each listed bus needs both its p and its q
+    const keys = h.map((c) => { const m = /^([pq])_?(\d+)$/i.exec(c)!; return `${m[1].toLowerCase()}${Number(m[2])}`; });
+    checkUniqueHeader(t, keys, (k) => k, 'p<bus> and q<bus>');
+    const pairs = [...new Set(keys.map((k) => k.slice(1)))].flatMap((id) => [`p${id}`, `q${id}`]);
+    checkCompleteHeader(t, keys, pairs, (k) => k, 'p<bus> and q<bus> of each bus listed');
     return { kind: 'plain', cols: [...byBus.values()] };
   }
   const cols = h.map((c, j) => {
@@ -79,6 +86,8 @@ function busColumnsFromHeader(t: CsvTable, net: Network): { kind: 'complex' | 'p
     if (bus === undefined) throw new InputError('UNKNOWN_BUS', `expected a bus id of the case in the header, found unknown bus ${c}`, { file: t.file, row: t.headerLine, column: j + 1 });
     return { bus, p: j, q: j };
   });
+  // buses left out of the header are 0 (documented); a bus named twice is a typo
+  checkUniqueHeader(t, cols.map((c) => c.bus), (b) => `bus ${net.buses[b].id}`, 'bus');
   return { kind: 'complex', cols };
 }
 
@@ -260,19 +269,23 @@ export function loadSeries(net: Network, dir: string): Series | null {
     files.push(mtFile);
     const t = readCsv(mtFile, true);
     checkSteps(mtFile, t.rows.length, steps, loadFile);
+    const mtBuses = [...new Set(net.generators.filter((g) => g.kind === 'MT').map((g) => g.bus))];
     const cols = t.header!.map((c, j) => {
       const bus = /^\d+$/.test(c) ? net.busIndex.get(Number(c)) : undefined;
-      const gi = bus === undefined ? -1 : net.generators.findIndex((g) => g.kind === 'MT' && g.bus === bus);
-      if (gi < 0) throw new InputError('UNKNOWN_MT', `expected the bus id of an MT in the header, found "${clip(c)}"`, { file: mtFile, row: t.headerLine, column: j + 1 });
-      return gi;
+      if (bus === undefined || !mtBuses.includes(bus)) throw new InputError('UNKNOWN_MT', `expected the bus id of an MT in the header, found "${clip(c)}"`, { file: mtFile, row: t.headerLine, column: j + 1 });
+      return bus;
     });
+    checkUniqueHeader(t, cols, (b) => `MT bus ${net.buses[b].id}`, 'MT bus');
+    checkCompleteHeader(t, cols, mtBuses, (b) => `MT bus ${net.buses[b].id}`, 'MT bus of generators.csv');
+    // a column holds the availability of every MT at its bus
+    const gensOf = cols.map((b) => net.generators.flatMap((g, gi) => (g.kind === 'MT' && g.bus === b ? [gi] : [])));
     available = new Uint8Array(steps * ng).fill(1);
     t.rows.forEach((row, s) => {
       if (row.length !== cols.length) throw new InputError('COLUMN_COUNT', `expected ${cols.length} columns as in the header, found ${row.length}`, { file: mtFile, row: t.lines[s] });
-      cols.forEach((gi, j) => {
+      gensOf.forEach((gens, j) => {
         const v = row[j];
         if (v !== '0' && v !== '1') throw new InputError('BAD_FLAG', `expected 0 or 1, found "${clip(v)}"`, { file: mtFile, row: t.lines[s], column: j + 1 });
-        available![s * ng + gi] = v === '1' ? 1 : 0;
+        for (const gi of gens) available![s * ng + gi] = v === '1' ? 1 : 0;
       });
     });
   }
@@ -302,8 +315,9 @@ export function readEventTable(file: string, net: Network): Uint8Array {
   if (fast) return fast.flags;
   const t = parseCsv(bytes.toString('utf8'), file, 'auto');
   // a header of line ids is all integers like a data row: it is a header when a cell is not 0 or 1
+  // and it has no repeated cell or no 0 (line ids start at 1; a repeated id is then reported below)
   const first = t.rows[0];
-  if (!t.header && first.every((c) => /^\d+$/.test(c)) && first.some((c) => c !== '0' && c !== '1') && new Set(first).size === first.length) {
+  if (!t.header && first.every((c) => /^\d+$/.test(c)) && first.some((c) => c !== '0' && c !== '1') && (new Set(first).size === first.length || !first.includes('0'))) {
     t.header = t.rows.shift();
     t.headerLine = t.lines.shift();
   }
@@ -314,6 +328,7 @@ export function readEventTable(file: string, net: Network): Uint8Array {
       if (li === undefined) throw new InputError('UNKNOWN_LINE', `expected a line id of the case in the header, found "${clip(c)}"`, { file, row: t.headerLine, column: j + 1 });
       return li;
     });
+    checkLineHeader(t, cols, net);
   } else {
     cols = net.lines.map((_, i) => i);
   }
@@ -332,6 +347,11 @@ export function readEventTable(file: string, net: Network): Uint8Array {
     }
   }
   return out;
+}
+
+/** A header of line ids (event table, scenario file) names each line at most once; lines it leaves out never fault. */
+export function checkLineHeader(t: CsvTable, cols: readonly number[], net: Network): void {
+  checkUniqueHeader(t, cols, (l) => `line ${net.lines[l].id}`, 'line');
 }
 
 export interface SnapshotOptions {
@@ -401,4 +421,12 @@ export function snapshot(series: Series, t: number, out?: Snapshot, opts: Snapsh
     for (let l = 0; l < nl; l++) if (series.faulted[t * nl + l]) s.faulted.push(l);
   }
   return s;
+}
+
+/** The series with its event table taken from `file` instead (an event.csv of as many steps). */
+export function withEventTable(series: Series, net: Network, file: string): Series {
+  const faulted = readEventTable(file, net);
+  const steps = faulted.length / net.lines.length;
+  if (steps !== series.steps) throw new InputError('LENGTH', `expected ${series.steps} rows (steps) like the case's load.csv, found ${steps}`, { file });
+  return { ...series, faulted, files: [...series.files.filter((f) => path.basename(f) !== 'event.csv'), file] };
 }

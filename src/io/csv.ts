@@ -164,6 +164,31 @@ export function columnIndex(t: CsvTable, name: string, required = true): number 
   return i;
 }
 
+/**
+ * Each column of the header stands for something once: keys[j] is what column j stands for
+ * (null: not compared), name(key) how a message says it. A repeat is an InputError at its column.
+ */
+export function checkUniqueHeader<K>(t: CsvTable, keys: readonly (K | null)[], name: (key: K) => string, what: string): void {
+  const first = new Map<K, number>();
+  keys.forEach((k, j) => {
+    if (k === null) return;
+    const i = first.get(k);
+    if (i !== undefined) {
+      throw new InputError('DUPLICATE_COLUMN', `expected each ${what} once in the header, ${name(k)} appears twice (columns ${i + 1} and ${j + 1})`, { file: t.file, row: t.headerLine ?? 1, column: j + 1 });
+    }
+    first.set(k, j);
+  });
+}
+
+/** Every expected key has a column in the header; else an InputError naming the missing ones. */
+export function checkCompleteHeader<K>(t: CsvTable, keys: readonly (K | null)[], expected: readonly K[], name: (key: K) => string, what: string): void {
+  const present = new Set(keys);
+  const missing = expected.filter((k) => !present.has(k));
+  if (missing.length === 0) return;
+  const shown = missing.slice(0, 5).map(name).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+  throw new InputError('MISSING_COLUMN', `expected a column for every ${what} in the header, ${shown} ${missing.length > 1 ? 'are' : 'is'} missing`, { file: t.file, row: t.headerLine ?? 1 });
+}
+
 /** Check every data row has exactly `n` cells. */
 export function checkWidth(t: CsvTable, n: number, what = 'columns'): void {
   for (let i = 0; i < t.rows.length; i++) {
