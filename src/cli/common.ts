@@ -157,22 +157,6 @@ export function oneOf(v: string, allowed: readonly string[], option: string): st
   return v;
 }
 
-/**
- * Whether files could be created in `dir` (which may not exist yet): its nearest existing
- * ancestor is a writable directory. Creates nothing, so a usage error leaves no trace.
- */
-export function canWriteInto(dir: string): boolean {
-  let probe = path.resolve(dir);
-  while (!fs.existsSync(probe)) probe = path.dirname(probe);
-  try {
-    if (!fs.statSync(probe).isDirectory()) return false;
-    fs.accessSync(probe, fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Longest name of one path component on the usual file systems (ext4, xfs, APFS, NTFS), in bytes. */
 export const MAX_NAME_BYTES = 255;
 /** Longest whole path (Linux PATH_MAX less the terminating NUL), in bytes. */
