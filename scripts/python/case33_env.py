@@ -15,9 +15,11 @@ speaks one JSON object per line over its stdin/stdout.
 
 Observations are plain Python lists (case33py encoding) or dicts of lists (full encoding); the
 spaces are dicts as `powerflow serve` describes them, with "inf"/"-inf" bounds turned into floats.
-With mask=True every info holds "action_mask": bytes, one byte (0/1) per radial configuration
-(numpy: np.frombuffer(info["action_mask"], dtype=np.uint8)); the server sends it only when it
-changes, and the wrapper keeps the last one (env.action_masks() returns it too).
+With mask=True every info holds "action_mask": bytes, one byte (0/1) per index of the discrete
+action space (actions="config" | "move" | "toggle"; keep is the last index), numpy:
+np.frombuffer(info["action_mask"], dtype=np.uint8); the server sends it only when it changes, and
+the wrapper keeps the last one (env.action_masks() returns it too).
+case33ts_gym.py (beside this file) builds a real gymnasium.Env on this class.
 Run this file to play one random episode and print a JSON summary:
     python3 scripts/python/case33_env.py --seed 1 --faults none --obs case33py
 """
@@ -71,7 +73,7 @@ class Case33Env:
     """Gymnasium-style environment: reset(seed, options) and step(action) over a pipe.
 
     Keyword arguments become `powerflow serve` options: data, mode, start, horizon, weights,
-    faults, noise, obs, seed, termination, mask (True -> --mask).
+    faults, events, noise, obs, actions, mt, mt_levels, seed, termination, mask (True -> --mask).
     """
 
     metadata = {"render_modes": []}
@@ -97,13 +99,18 @@ class Case33Env:
         self.mt_ids = spaces["mtIds"]
         self._rng = random.Random(0)
         self._n_configs = self.config_action_space["spaces"]["config"]["n"] if self.config_action_space else 0
+        # the discrete action space of the mask (--actions): kind, n (keep = n - 1), labels
+        self.discrete_action = spaces["discreteAction"]
+        self.observation_names = spaces.get("observationNames")
+        self.mt = spaces["mt"]
+        self.mt_levels = spaces["mtLevels"]
         self._mask = None
         self._vmasks = []
 
     def _mask_of(self, info, last):
         """Keep the last mask sent; put it into info as "action_mask" (bytes)."""
         bits = info.pop("actionMaskBits", None)
-        mask = unpack_mask(bits, self._n_configs) if bits is not None else last
+        mask = unpack_mask(bits, self.discrete_action["n"]) if bits is not None else last
         if mask is not None:
             info["action_mask"] = mask
         return mask
@@ -159,7 +166,7 @@ class Case33Env:
 
     def sample_config(self):
         """A uniformly drawn index into the table of radial configurations."""
-        return self._rng.randrange(self.config_action_space["spaces"]["config"]["n"])
+        return self._rng.randrange(self.config_action_space["spaces"]["config"]["n"] - 1)
 
     def configs(self):
         """The table of radial configurations: lists of open line ids."""

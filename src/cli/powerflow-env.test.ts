@@ -134,7 +134,7 @@ test('powerflow serve: one response line per request, errors answered and the se
   assert.equal(res.length, 11, 'nothing after close');
   assert.equal(res[0].observation.kind, 'Box');
   assert.deepEqual(res[0].observation.shape, [40]);
-  assert.equal(res[0].configAction.spaces.config.n, 50751);
+  assert.equal(res[0].configAction.spaces.config.n, 50752);
   assert.match(res[1].error, /before reset/);
   assert.equal(res[2].observation.length, 40);
   assert.equal(res[2].observation[39], 3);
@@ -234,8 +234,9 @@ test('serve --mask: the mask packed, sent only when it changes, equal to the lib
   assert.equal(first.actionMask, undefined, 'no 50,751-number array over the pipe');
   assert.ok(typeof first.actionMaskBits === 'string' && first.actionMaskBits.length < 9000);
   assert.deepEqual(first.maskFaults, [7]);
-  const mask = unpack(first.actionMaskBits, 50751);
+  const mask = unpack(first.actionMaskBits, 50752);
   assert.equal(mask.reduce((a, b) => a + b, 0), first.actionMaskCount);
+  assert.equal(mask[50751], 1, "the last index, keep, is always valid");
   // the same mask as the library computes for a fault on line 7 (configurations opening it)
   const { loadCase } = require(path.join(ROOT, 'dist', 'grid', 'load-case'));
   const { enumerateRadialConfigurations } = require(path.join(ROOT, 'dist', 'topology', 'spanning-trees'));
@@ -264,7 +265,7 @@ with Case33Env(cli=${JSON.stringify(CLI)}, faults=${JSON.stringify(faults)}, sta
   const py = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
   assert.equal(py.status, 0, py.stderr);
   const p = JSON.parse(py.stdout);
-  assert.deepEqual(p, { len: 50751, count: first.actionMaskCount, kept: true, api: true, type: 'bytes' });
+  assert.deepEqual(p, { len: 50752, count: first.actionMaskCount, kept: true, api: true, type: 'bytes' });
 });
 
 test('--help of each environment command has examples', () => {

@@ -11,7 +11,11 @@ import { checkOutputFile, configure, loadContext, oneOf, dataFiles, parseIntStri
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { loadWeights } from '../powerflow/reward';
-import { RestorationEnv, EnvOptions, FaultSource, ActionError, Termination, TERMINATIONS, EnvMode, ObservationEncoding, ResetOptions } from '../env/restoration-env';
+import {
+  RestorationEnv, EnvOptions, FaultSource, ActionError, Termination, TERMINATIONS, EnvMode, ObservationEncoding, ResetOptions,
+  OBSERVATION_ENCODINGS, DISCRETE_KINDS, MT_CONTROLS, DiscreteKind, MtControl,
+} from '../env/restoration-env';
+import { withEventTable } from '../grid/series';
 import { readScenarioFile } from '../env/scenarios';
 import { spaceToJSON } from '../env/spaces';
 import { VectorRestorationEnv } from '../env/vector-env';
@@ -32,6 +36,10 @@ interface EnvCliOptions {
   seed?: string;
   termination: string;
   mask?: boolean;
+  actions?: string;
+  mt?: string;
+  mtLevels?: string;
+  events?: string;
 }
 
 /** commander parser for a fixed set of values: a UsageError (one line, exit 2) otherwise. */
@@ -49,13 +57,17 @@ function addEnvOptions(cmd: Command, withStart: boolean): Command {
     .option('--faults <source>', 'series (the event table, default when there is one), none, or a scenario file from faultmaker (.csv or .json)')
     .option('--noise <sd>', 'standard deviation of the multiplicative Gaussian noise on observed loads', '0')
     .option('--termination <rule>', 'default = powerflow (only a failed power flow ends an episode; lost supply is paid through the reward), any-loss (the original: any dark bus ends it), supply-lost (a dark bus that switching could supply ends it)', choice('--termination', [...TERMINATIONS]), 'default')
-    .option('--seed <n>', 'seed of the generator (random start, scenario draw, noise)', '0');
+    .option('--seed <n>', 'seed of the generator (random start, scenario draw, noise)', '0')
+    .option('--events <file>', 'event table to use instead of the case\'s event.csv (same format and rows, e.g. data/ieee33/event-repair.csv); implies --faults series')
+    .option('--mt <control>', 'MT control: action (set-points in the action), fixed (held at pMin from reset), off (off throughout)', choice('--mt', [...MT_CONTROLS]), 'action')
+    .option('--mt-levels <n>', 'levels of the discrete mtLevel action, off included (off, then pMin..pMax evenly)', '4');
   if (withStart) {
     cmd
       .option('--start <t>', 'first step of an episode (0-based row of the series) or "random"', '0')
       .option('--horizon <n>', 'steps per episode (default: 24, or fewer when the series is shorter)')
-      .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values) or full', choice('--obs', ['case33py', 'full']), 'full')
-      .option('--mask', 'put the action mask over the radial configurations in every info');
+      .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values), full (an object of arrays) or vector (one flat vector with finite bounds)', choice('--obs', [...OBSERVATION_ENCODINGS]), 'full')
+      .option('--actions <space>', 'discrete action space of the mask: config (radial configurations), move (close one open line and open one of its loop, or close one), toggle (flip one switch); keep is the last index of each', choice('--actions', [...DISCRETE_KINDS]), 'config')
+      .option('--mask', 'put the action mask of the discrete action space (--actions) in every info');
   }
   return cmd;
 }
@@ -73,8 +85,13 @@ function faultSource(ctx: CaseContext, spec: string | undefined): FaultSource | 
 function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: RestorationEnv; ctx: CaseContext; files: string[]; options: EnvOptions } {
   const ctx = loadContext(o.data, true);
   if (!ctx.series) throw new UsageError(`the case in ${ctx.dir} has no load.csv: the environment needs a time series`, '--data');
+  if (o.events !== undefined) {
+    if (o.faults !== undefined && o.faults !== 'series') throw new UsageError(`--events gives the faults: it cannot be used with --faults ${o.faults}`, '--events');
+    ctx.series = withEventTable(ctx.series, ctx.net, o.events);
+  }
+  const mtLevels = parseIntStrict(o.mtLevels ?? '4', '--mt-levels', 2, 101);
   const weights = loadWeights(o.weights);
-  const faults = faultSource(ctx, o.faults);
+  const faults = faultSource(ctx, o.events !== undefined ? 'series' : o.faults);
   const noise = parseFloatStrict(o.noise ?? '0', '--noise');
   if (noise < 0) throw new UsageError(`expected a standard deviation >= 0, found ${noise}`, '--noise');
   const seed = parseIntStrict(o.seed ?? '0', '--seed', 0, 2 ** 32 - 1);
@@ -99,12 +116,24 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
     seed,
     termination: o.termination as Termination,
     actionMask: !!o.mask,
+    actions: (o.actions ?? 'config') as DiscreteKind,
+    mt: (o.mt ?? 'action') as MtControl,
+    mtLevels,
     ...extra,
   };
   const env = new RestorationEnv(options);
   const files = dataFiles(ctx);
   if (o.weights) files.push(o.weights);
   if (faults?.kind === 'scenarios') files.push(o.faults!);
+  // a feeder whose move table is too large: say so now, not at the first step
+  if (options.actions === 'move') {
+    try {
+      env.moveTable();
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(e.message, '--actions');
+      throw e;
+    }
+  }
   return { env, ctx, files, options };
 }
 
@@ -249,6 +278,12 @@ export function packMask(mask: Uint8Array): string {
   return bytes.toString('base64');
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** packed masks by mask array (the environment returns the same array for the same faults) */
 const packedMasks = new WeakMap<Uint8Array, { bits: string; count: number }>();
 
@@ -264,7 +299,7 @@ function compactInfo(info: Record<string, unknown>, last: Uint8Array | null | un
   const { actionMask: _m, ...rest } = info;
   if (final) rest.final = { ...final, info: (({ actionMask: _f, ...fi }) => fi)(final.info) };
   if (!mask) return { info: rest, sent: last };
-  if (!force && mask === last) {
+  if (!force && last && (mask === last || sameBytes(mask, last))) {
     delete rest.maskFaults;
     return { info: rest, sent: last };
   }
@@ -391,12 +426,18 @@ export function handleRequest(session: ServeSession, line: string): { response: 
         } catch (e) {
           if (!(e instanceof RangeError)) throw e;
         }
+        const n = env.discreteSize();
+        const discreteAction = { kind: env.actionKind, n, keep: n - 1, labels: env.actionKind !== 'config' ? Array.from({ length: n }, (_, i) => env.discreteLabel(i)) : null };
         return {
           response: JSON.stringify(withId({
             observation: spaceToJSON(env.observationSpace),
             action: spaceToJSON(env.actionSpace),
             configAction,
             encoding: env.encoding,
+            observationNames: env.encoding === 'vector' ? env.vector.names : null,
+            discreteAction,
+            mt: env.mtControl,
+            mtLevels: env.mtLevels,
             mode: env.mode,
             lineIds: env.net.lines.map((l) => l.id),
             busIds: env.net.buses.map((b) => b.id),
@@ -434,26 +475,31 @@ Requests (an optional "id" is echoed back):
       -> {"observation":...,"info":{...}}
   {"cmd":"step","action":{"open":[33,34,35,36,37],"mtPKw":[750,125,375],"mtQKvar":[0,0,0]}}
   {"cmd":"step","action":{"config":1234}}        {"cmd":"step","action":{"switches":[0,...,1]}}
+  {"cmd":"step","action":{"move":12,"mtLevel":[0,4,2]}}   a local move and MT levels (--actions move);
+      the last index of each discrete part is "keep": {"move":N} with N = moves, mtLevel = --mt-levels
       -> {"observation":...,"reward":-1.2,"terminated":false,"truncated":false,"info":{...}}
   {"cmd":"vreset","n":16,"seed":1,"options":{...}}   N environments (seeds seed..seed+N-1)
       -> {"observations":[...],"infos":[...]}
   {"cmd":"vstep","actions":[a0,...,a15]}   one step of each; an environment whose episode ends is
       reset at once (infos[i].final holds its last observation and info)
       -> {"observations":[...],"rewards":[...],"terminated":[...],"truncated":[...],"infos":[...]}
-  {"cmd":"spaces"}   -> observation, action (switch form) and configAction (index form) spaces
+  {"cmd":"spaces"}   -> observation, action (switch form) and configAction (index form) spaces,
+      observationNames (--obs vector), discreteAction {kind, n, keep, labels}, mt, mtLevels
   {"cmd":"configs"}  -> the table of radial configurations (1-based line ids)
   {"cmd":"close"}    -> {"ok":true}, then the process exits
 A malformed or invalid request is answered with {"error":"..."} and the session goes on; end of
 input ends the session cleanly (exit 0). Infinite space bounds are written as "inf" / "-inf".
-With --mask (or the reset option actionMask), info carries the mask over the radial
-configurations only when it changes (always after a reset): "actionMaskBits" (base64 of a packed
-bitset, bit c of byte c>>3 least significant first, 1 = configuration c keeps every line faulted
-in the returned observation open), "actionMaskCount" and "maskFaults" (those faulted line ids);
-without them the last mask sent still holds.
-Python: scripts/python/case33_env.py wraps this as a Gymnasium-style class (standard library only).
+With --mask (or the reset option actionMask), info carries the mask of the discrete action space
+(--actions) only when it changes (always after a reset): "actionMaskBits" (base64 of a packed
+bitset, bit i of byte i>>3 least significant first, 1 = step accepts index i in the returned
+observation's state; keep, the last index, is always 1), "actionMaskCount" and "maskFaults" (the
+faulted line ids); without them the last mask sent still holds.
+Python: scripts/python/case33_env.py wraps this as a Gymnasium-style class (standard library only);
+scripts/python/case33ts_gym.py is a gymnasium.Env on top of it (ids case33ts/Reconfig-v0, case33ts/Restore-v0).
 
 Examples:
   echo '{"cmd":"reset","seed":1}' | powerflow serve --obs case33py --faults none
+  echo '{"cmd":"spaces"}' | powerflow serve --obs vector --actions move --mask --mode restore --events data/ieee33/event-repair.csv
   powerflow serve --mode restore --faults out/res_faultmaker/n2.csv --start random --horizon 24   # N-2 scenarios of "faultmaker enumerate --k 2"`)
     .action(async (opts: EnvCliOptions) => {
       const { env, options } = buildEnv(opts);

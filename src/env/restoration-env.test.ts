@@ -93,7 +93,7 @@ test('invalid action: unknown line -> rejected with an error and the penalty, sw
   assert.equal(r.terminated, false);
   const rc = env.step({ config: 10 ** 6 });
   assert.equal(rc.info.valid, false);
-  assert.match(rc.info.errors[0], /configuration 1000000 outside 0..50750/);
+  assert.match(rc.info.errors[0], /configuration 1000000 outside 0..50751 \(50751 = keep\)/);
 });
 
 test('invalid action: meshed or non-radial topology in reconfig mode -> rejected; accepted in restore mode', () => {

@@ -41,9 +41,18 @@ import { DEFAULT_WEIGHTS, RewardWeights, rewardValues, zeroReward } from '../pow
 import { Space, box, dict, discrete, multiBinary } from './spaces';
 import { ChainAction, ChainReward, ChainState, Transition } from '../mdp/types';
 import { Case33pyLayout, PAD, case33pyLayout, netLoadKw } from '../mdp/schema';
+import { MoveTable, applyMove, applyToggle, moveLabel, moveTable, mtLevelKw, toggleLabel, treeMoveMask, RadialCheck } from './discrete-actions';
+import { VectorLayout, vectorLayout, writeVector } from './vector-observation';
 
 export type EnvMode = 'reconfig' | 'restore';
-export type ObservationEncoding = 'case33py' | 'full';
+export type ObservationEncoding = 'case33py' | 'full' | 'vector';
+export const OBSERVATION_ENCODINGS: readonly ObservationEncoding[] = ['case33py', 'full', 'vector'];
+/** The discrete action space the mask and discreteSize() describe (every form is accepted in step). */
+export type DiscreteKind = 'config' | 'move' | 'toggle';
+export const DISCRETE_KINDS: readonly DiscreteKind[] = ['config', 'move', 'toggle'];
+/** MT control: set-points in the action (action), held at pMin from reset (fixed), or off throughout (off). */
+export type MtControl = 'action' | 'fixed' | 'off';
+export const MT_CONTROLS: readonly MtControl[] = ['action', 'fixed', 'off'];
 export type Termination = 'default' | 'powerflow' | 'any-loss' | 'supply-lost';
 export const TERMINATIONS: readonly Termination[] = ['default', 'powerflow', 'any-loss', 'supply-lost'];
 
@@ -72,6 +81,12 @@ export interface EnvOptions {
   actionMask?: boolean;
   /** a table of radial configurations built already for this network (shared by vectorised environments) */
   radialTable?: RadialTable;
+  /** the discrete action space of the mask and of discreteSize() (default config) */
+  actions?: DiscreteKind;
+  /** MT control (default action) */
+  mt?: MtControl;
+  /** MT levels of the mtLevel action, off included (default 4: off, pMin, middle, pMax) */
+  mtLevels?: number;
 }
 
 export interface ResetOptions {
@@ -97,10 +112,18 @@ export type Action =
       shed?: ArrayLike<number>;
       /** per MT, 1 = may hold an island's voltage */
       gridForming?: ArrayLike<number>;
+      /** index into the move table (discrete-actions.ts); its size is "keep" */
+      move?: number;
+      /** index of the line to toggle; the number of lines is "keep" */
+      toggle?: number;
+      /** per MT, a level 0..mtLevels-1 (0 = off, then pMin..pMax evenly); mtLevels is "keep" */
+      mtLevel?: ArrayLike<number>;
     };
 
-const ACTION_KEYS = ['switches', 'open', 'config', 'mtPKw', 'mtQKvar', 'pickup', 'shed', 'gridForming'];
+const ACTION_KEYS = ['switches', 'open', 'config', 'move', 'toggle', 'mtPKw', 'mtQKvar', 'mtLevel', 'pickup', 'shed', 'gridForming'];
+const TOPOLOGY_FORMS = ['switches', 'open', 'config', 'move', 'toggle'];
 
+/** case33py and vector encodings: Float64Array; full: an object */
 export type Observation = Float64Array | FullObservation;
 
 export interface FullObservation {
@@ -135,9 +158,14 @@ export interface StepInfo {
   /** MT ids tripped by protection at this step (an island beyond the MT's limits) */
   tripped: number[];
   terminationReason: null | 'supply-lost' | 'powerflow';
-  /** index of the switch state in the radial table (-1: not in it); only with actionMask */
+  /** index of the switch state in the radial table (-1: not in it); only with actionMask and actions config */
   config?: number;
-  /** 1 = configuration keeps every line faulted in the returned observation open; only when asked for */
+  /**
+   * Only when asked for: per index of the discrete action space (actions option; keep last, always 1),
+   * 1 = step accepts it in the returned observation's state. config: the configuration keeps every
+   * line faulted there open; move / toggle: it applies, closes no line faulted there and passes the
+   * topology check of the mode.
+   */
   actionMask?: Uint8Array;
   /** ids of the faulted lines the mask is for (those of the returned observation) */
   maskFaults?: number[];
@@ -189,6 +217,12 @@ export class RestorationEnv {
   private readonly maskCache = new Map<string, Uint8Array>();
   private lineOpenBits: Uint32Array[] | null = null;
   private actionMask = false;
+  readonly actionKind: DiscreteKind;
+  readonly mtControl: MtControl;
+  readonly mtLevels: number;
+  private moves: MoveTable | null = null;
+  private vecLayout: VectorLayout | null = null;
+  private readonly scratchOpen: Uint8Array;
 
   // episode state
   private t = -1;
@@ -207,6 +241,13 @@ export class RestorationEnv {
     this.series = opts.series;
     this.mode = opts.mode ?? 'reconfig';
     this.encoding = opts.observation ?? 'full';
+    if (!OBSERVATION_ENCODINGS.includes(this.encoding)) throw new RangeError(`observation: expected one of ${OBSERVATION_ENCODINGS.join(', ')}, found "${this.encoding}"`);
+    this.actionKind = opts.actions ?? 'config';
+    if (!DISCRETE_KINDS.includes(this.actionKind)) throw new RangeError(`actions: expected one of ${DISCRETE_KINDS.join(', ')}, found "${this.actionKind}"`);
+    this.mtControl = opts.mt ?? 'action';
+    if (!MT_CONTROLS.includes(this.mtControl)) throw new RangeError(`mt: expected one of ${MT_CONTROLS.join(', ')}, found "${this.mtControl}"`);
+    this.mtLevels = opts.mtLevels ?? 4;
+    if (!Number.isInteger(this.mtLevels) || this.mtLevels < 2 || this.mtLevels > 101) throw new RangeError(`mtLevels: expected an integer in 2..101, found ${this.mtLevels}`);
     this.weights = { ...DEFAULT_WEIGHTS, ...(opts.weights ?? {}) };
     this.faults = opts.faults ?? (opts.series.faulted ? { kind: 'series' } : { kind: 'none' });
     if (this.faults.kind === 'scenarios' && this.faults.scenarios.length === 0) throw new RangeError('the fault scenario list is empty');
@@ -224,6 +265,7 @@ export class RestorationEnv {
     this.cur = { lineOpen: new Uint8Array(nl), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(net.buses.length).fill(1), gridForming: this.gridFormingDefault.slice() };
     this.snap = emptySnapshot(net);
     this.faultBuf = new Uint8Array(nl);
+    this.scratchOpen = new Uint8Array(nl);
     this.observationSpace = this.buildObservationSpace();
     const mtG = this.mts.map((g) => net.generators[g]);
     this.actionSpace = dict({
@@ -242,6 +284,10 @@ export class RestorationEnv {
     const nb = net.buses.length;
     const nl = net.lines.length;
     const ng = net.generators.length;
+    if (this.encoding === 'vector') {
+      const v = this.vector;
+      return box(v.size, Array.from(v.low), Array.from(v.high));
+    }
     if (this.encoding === 'case33py') {
       const L = this.layout;
       const low: number[] = [];
@@ -267,6 +313,84 @@ export class RestorationEnv {
     });
   }
 
+  /** Names and bounds of the vector observation (built on first use, whatever the encoding). */
+  get vector(): VectorLayout {
+    if (!this.vecLayout) this.vecLayout = vectorLayout(this.net, this.series, this.mts, this.noiseSd);
+    return this.vecLayout;
+  }
+
+  /** The move table (built on first use; a RangeError on a feeder whose table is too large). */
+  moveTable(): MoveTable {
+    if (!this.moves) this.moves = moveTable(this.net);
+    return this.moves;
+  }
+
+  /** Size of the discrete action space of `actions` (kind), keep included: the keep index is size - 1. */
+  discreteSize(kind: DiscreteKind = this.actionKind): number {
+    if (kind === 'config') return this.radialTable().count + 1;
+    if (kind === 'move') return this.moveTable().count + 1;
+    return this.net.lines.length + 1;
+  }
+
+  /** What index i of the discrete space does, in words (1-based line ids). */
+  discreteLabel(i: number, kind: DiscreteKind = this.actionKind): string {
+    const keep = this.discreteSize(kind) - 1;
+    if (!Number.isInteger(i) || i < 0 || i > keep) throw new RangeError(`${kind} ${i} outside 0..${keep}`);
+    if (i === keep) return 'keep';
+    if (kind === 'move') return moveLabel(this.net, this.moveTable(), i);
+    if (kind === 'toggle') return toggleLabel(this.net, i);
+    const tb = this.radialTable();
+    const ids = Array.from(tb.open.subarray(i * tb.openCount, (i + 1) * tb.openCount), (l) => this.net.lines[l].id);
+    return `open ${ids.map((x) => 'L' + x).join(',')}`;
+  }
+
+  /** The mask of the discrete space in the current state S(t) (see StepInfo.actionMask). */
+  discreteMask(kind: DiscreteKind = this.actionKind): Uint8Array {
+    if (!this.state) throw new ActionError('mask before reset');
+    if (kind === 'config') return this.maskFor(this.state.lineFaulted);
+    const s = this.state;
+    const size = this.discreteSize(kind);
+    const mask = new Uint8Array(size);
+    mask[size - 1] = 1;
+    if (kind === 'move' && this.mode === 'reconfig' && treeMoveMask(this.net, this.moveTable(), s.lineOpen, s.lineFaulted, mask)) return mask;
+    const cand = this.scratchOpen;
+    // reconfig: the one-pass radial check (faulted lines are open in s and no valid move closes one)
+    const check = this.mode === 'reconfig' ? new RadialCheck(this.net, s.lineFaulted) : null;
+    for (let i = 0; i < size - 1; i++) {
+      const ok = kind === 'move' ? applyMove(this.moveTable(), i, s.lineOpen, cand) : applyToggle(this.net, i, s.lineOpen, cand);
+      if (!ok || closesFaulted(cand, s)) continue;
+      if (check ? check.accepts(cand) : this.topologyErrors(cand, s).length === 0) mask[i] = 1;
+    }
+    return mask;
+  }
+
+  /**
+   * Why step would reject the switch states `open` commanded in state s (empty: accepted): a line
+   * without a switch changed; in reconfig mode, not radial from the substations (faulted lines
+   * left closed are opened by protection) nor radial as far as the faults of s allow.
+   */
+  topologyErrors(open: Uint8Array, s: ChainState, radialCheck = true): string[] {
+    const net = this.net;
+    const errors: string[] = [];
+    for (let l = 0; l < net.lines.length; l++) {
+      if (!net.lines[l].switchable && open[l] !== s.lineOpen[l]) errors.push(`line ${net.lines[l].id} has no switch: its state cannot change`);
+    }
+    if (errors.length === 0 && this.mode === 'reconfig' && radialCheck) {
+      const out = Uint8Array.from(open, (v, l) => (v || s.lineFaulted[l] ? 1 : 0));
+      if (!isRadialFromSubstations(net, open) && !isRadialGivenFaults(net, out, s.lineFaulted)) {
+        errors.push('topology is not radial from the substations (a loop, or a bus cut off that switching could supply)');
+      }
+    }
+    return errors;
+  }
+
+  /** topologyErrors, and a discrete move or toggle may not close a line faulted in s. */
+  private discreteErrors(open: Uint8Array, s: ChainState): string[] {
+    const l = closesFaulted(open, s);
+    if (l) return [`line ${this.net.lines[l - 1].id} is faulted: it cannot be closed`];
+    return this.topologyErrors(open, s);
+  }
+
   /** The table of radial configurations (built on first use). */
   radialTable(): RadialTable {
     if (!this.table) this.table = enumerateRadialConfigurations(this.net);
@@ -288,11 +412,12 @@ export class RestorationEnv {
   /** The action space with a configuration index instead of switch states. */
   configActionSpace(): Space {
     const a = this.actionSpace as { kind: 'Dict'; spaces: Record<string, Space> };
-    return dict({ config: discrete(this.radialTable().count), mtPKw: a.spaces.mtPKw, mtQKvar: a.spaces.mtQKvar, pickup: a.spaces.pickup, gridForming: a.spaces.gridForming });
+    return dict({ config: discrete(this.radialTable().count + 1), mtPKw: a.spaces.mtPKw, mtQKvar: a.spaces.mtQKvar, pickup: a.spaces.pickup, gridForming: a.spaces.gridForming });
   }
 
   /**
-   * 1 = configuration keeps every faulted line open. Cached per fault set (the same array is
+   * 1 = configuration keeps every faulted line open; the last entry (index count, keep) is 1.
+   * Cached per fault set (the same array is
    * returned while the faults are the same, so its identity tells a change), MASK_CACHE sets.
    */
   maskFor(faulted: Uint8Array): Uint8Array {
@@ -312,8 +437,9 @@ export class RestorationEnv {
       const b = bits[l];
       for (let w = 0; w < words; w++) acc[w] &= b[w];
     }
-    const mask = new Uint8Array(tb.count);
+    const mask = new Uint8Array(tb.count + 1);
     for (let c = 0; c < tb.count; c++) mask[c] = (acc[c >>> 5] >>> (c & 31)) & 1;
+    mask[tb.count] = 1;
     if (this.maskCache.size >= MASK_CACHE) this.maskCache.delete(this.maskCache.keys().next().value!);
     this.maskCache.set(key, mask);
     return mask;
@@ -393,8 +519,9 @@ export class RestorationEnv {
     for (let l = 0; l < f0.length; l++) if (f0[l]) cur.lineOpen[l] = 1;
     this.mts.forEach((g, k) => {
       const gen = net.generators[g];
-      cur.mtPKw[k] = gen.pMinKw;
-      cur.mtQKvar[k] = Math.max(0, gen.qMinKvar);
+      const off = this.mtControl === 'off';
+      cur.mtPKw[k] = off ? 0 : gen.pMinKw;
+      cur.mtQKvar[k] = off ? 0 : Math.max(0, gen.qMinKvar);
     });
     cur.pickup.fill(1);
     cur.gridForming.set(this.gridFormingDefault);
@@ -423,17 +550,7 @@ export class RestorationEnv {
     const prevOpen = cur.lineOpen.slice();
     let valid = errors.length === 0;
     if (valid && parsed.open) {
-      for (let l = 0; l < net.lines.length; l++) {
-        if (!net.lines[l].switchable && parsed.open[l] !== prevOpen[l]) errors.push(`line ${net.lines[l].id} has no switch: its state cannot change`);
-      }
-      if (errors.length === 0 && this.mode === 'reconfig' && !parsed.fromTable) {
-        // radial from the substations (faulted lines left closed are opened by protection), or
-        // radial as far as the faults of S(t) allow (buses beyond them may stay dark)
-        const out = Uint8Array.from(parsed.open, (v, l) => (v || sPrev.lineFaulted[l] ? 1 : 0));
-        if (!isRadialFromSubstations(net, parsed.open) && !isRadialGivenFaults(net, out, sPrev.lineFaulted)) {
-          errors.push('topology is not radial from the substations (a loop, or a bus cut off that switching could supply)');
-        }
-      }
+      errors.push(...(parsed.discrete ? this.discreteErrors(parsed.open, sPrev) : this.topologyErrors(parsed.open, sPrev, !parsed.fromTable)));
       valid = errors.length === 0;
     }
     // a rejected action changes nothing; otherwise its parts replace what is in force
@@ -494,7 +611,7 @@ export class RestorationEnv {
   // ------------------------------------------------------------------ internals
 
   private parseAction(action: Action): {
-    open: Uint8Array | null; fromTable: boolean; mtP: Float64Array | null; mtQ: Float64Array | null;
+    open: Uint8Array | null; fromTable: boolean; discrete: boolean; mtP: Float64Array | null; mtQ: Float64Array | null;
     pickup: Float64Array | null; gridForming: Uint8Array | null; errors: string[]; clipped: string[];
   } {
     const net = this.net;
@@ -503,13 +620,20 @@ export class RestorationEnv {
     const clipped: string[] = [];
     let open: Uint8Array | null = null;
     let fromTable = false;
+    let discrete = false;
     let a: Exclude<Action, number>;
     if (typeof action === 'number') a = { config: action };
     else if (action === null || typeof action !== 'object' || Array.isArray(action)) throw new ActionError('action: expected an object {switches | open | config, mtPKw, mtQKvar, pickup | shed, gridForming} or a configuration index');
     else a = action;
     for (const k of Object.keys(a)) if (!ACTION_KEYS.includes(k)) throw new ActionError(`action: unknown key "${k}", expected ${ACTION_KEYS.join(', ')}`);
-    const forms = ['switches', 'open', 'config'].filter((k) => (a as Record<string, unknown>)[k] !== undefined && (a as Record<string, unknown>)[k] !== null);
-    if (forms.length > 1) throw new ActionError(`action: give one of switches, open, config, found ${forms.join(' and ')}`);
+    const forms = TOPOLOGY_FORMS.filter((k) => (a as Record<string, unknown>)[k] !== undefined && (a as Record<string, unknown>)[k] !== null);
+    if (forms.length > 1) throw new ActionError(`action: give one of ${TOPOLOGY_FORMS.join(', ')}, found ${forms.join(' and ')}`);
+    if (this.mtControl !== 'action') {
+      for (const k of ['mtPKw', 'mtQKvar', 'mtLevel', 'gridForming']) {
+        if ((a as Record<string, unknown>)[k] != null) throw new ActionError(`${k}: the MTs are not in the action (mt: ${this.mtControl})`);
+      }
+    }
+    if (a.mtLevel != null && (a.mtPKw != null || a.mtQKvar != null)) throw new ActionError('action: give one of mtLevel, mtPKw/mtQKvar, found both');
     if (a.switches != null) {
       const s = numbers(a.switches, 'switches');
       if (s.length !== nl) throw new ActionError(`switches: expected ${nl} values (one per line, 1 = open), found ${s.length}`);
@@ -531,16 +655,46 @@ export class RestorationEnv {
       const c = a.config;
       if (typeof c !== 'number' || !Number.isInteger(c)) throw new ActionError(`config: expected an integer, found ${shown(c)}`);
       const tb = this.radialTable();
-      if (c < 0 || c >= tb.count) errors.push(`configuration ${c} outside 0..${tb.count - 1}`);
-      else {
+      if (c < 0 || c > tb.count) errors.push(`configuration ${c} outside 0..${tb.count} (${tb.count} = keep)`);
+      else if (c < tb.count) {
         open = new Uint8Array(nl);
         for (let j = 0; j < tb.openCount; j++) open[tb.open[c * tb.openCount + j]] = 1;
         fromTable = true;
       }
     }
+    for (const kind of ['move', 'toggle'] as const) {
+      const c = a[kind];
+      if (c == null) continue;
+      if (typeof c !== 'number' || !Number.isInteger(c)) throw new ActionError(`${kind}: expected an integer, found ${shown(c)}`);
+      const keep = this.discreteSize(kind) - 1;
+      if (c < 0 || c > keep) errors.push(`${kind} ${c} outside 0..${keep} (${keep} = keep)`);
+      else if (c < keep) {
+        open = new Uint8Array(nl);
+        const ok = kind === 'move' ? applyMove(this.moveTable(), c, this.cur.lineOpen, open) : applyToggle(net, c, this.cur.lineOpen, open);
+        if (!ok) {
+          errors.push(`${kind} ${c} (${this.discreteLabel(c, kind)}) does not apply: ${kind === 'move' ? 'an exchange needs one of its lines open and one closed, a close an open line' : 'the line has no switch'}`);
+          open = null;
+        }
+        discrete = true;
+      }
+    }
     const M = this.mts.length;
     let mtP: Float64Array | null = null;
     let mtQ: Float64Array | null = null;
+    if (a.mtLevel != null) {
+      const v = numbers(a.mtLevel, 'mtLevel');
+      if (v.length !== M) throw new ActionError(`mtLevel: expected ${M} values (one per MT), found ${v.length}`);
+      const L = this.mtLevels;
+      mtP = this.cur.mtPKw.slice();
+      mtQ = this.cur.mtQKvar.slice();
+      for (let k = 0; k < M; k++) {
+        if (!Number.isInteger(v[k]) || v[k] < 0 || v[k] > L) throw new ActionError(`mtLevel[${k}]: expected an integer in 0..${L} (${L} = keep), found ${v[k]}`);
+        if (v[k] === L) continue;
+        const g = net.generators[this.mts[k]];
+        mtP[k] = mtLevelKw(g.pMinKw, g.pMaxKw, L, v[k]);
+        mtQ[k] = mtP[k] === 0 ? 0 : Math.min(g.qMaxKvar, Math.max(g.qMinKvar, 0));
+      }
+    }
     if (a.mtPKw != null) {
       const p = numbers(a.mtPKw, 'mtPKw');
       if (p.length !== M) throw new ActionError(`mtPKw: expected ${M} values (one per MT), found ${p.length}`);
@@ -599,7 +753,7 @@ export class RestorationEnv {
         gridForming[k] = v[k] === 1 && g.gridForming ? 1 : 0;
       }
     }
-    return { open, fromTable, mtP, mtQ, pickup, gridForming, errors, clipped };
+    return { open, fromTable, discrete, mtP, mtQ, pickup, gridForming, errors, clipped };
   }
 
   /**
@@ -702,12 +856,14 @@ export class RestorationEnv {
     };
     if (this.faults.kind === 'scenarios') info.scenario = this.scenario;
     if (this.actionMask) {
-      const tb = this.radialTable();
-      const open: number[] = [];
-      for (let l = 0; l < this.cur.lineOpen.length; l++) if (this.cur.lineOpen[l]) open.push(l);
-      info.config = findConfiguration(tb, open);
       const f = this.evaluator.request.lineFaulted;
-      info.actionMask = this.maskFor(f);
+      if (this.actionKind === 'config') {
+        const tb = this.radialTable();
+        const open: number[] = [];
+        for (let l = 0; l < this.cur.lineOpen.length; l++) if (this.cur.lineOpen[l]) open.push(l);
+        info.config = findConfiguration(tb, open);
+        info.actionMask = this.maskFor(f);
+      } else info.actionMask = this.discreteMask();
       info.maskFaults = [];
       for (let l = 0; l < f.length; l++) if (f[l]) info.maskFaults.push(this.net.lines[l].id);
     }
@@ -715,6 +871,11 @@ export class RestorationEnv {
   }
 
   private observe(s: ChainState, info: StepInfo): Observation {
+    if (this.encoding === 'vector') {
+      const v = this.vector;
+      const hour = (((s.step * this.weights.stepHours) % 24) + 24) % 24;
+      return writeVector(v, s, this.mts, { pricePerKwh: this.snap.gridPricePerKwh, hour, progress: (s.step - this.t0) / this.horizon }, new Float64Array(v.size));
+    }
     if (this.encoding === 'full') {
       const hour = new Float64Array(1);
       hour[0] = (((s.step * this.weights.stepHours) % 24) + 24) % 24;
@@ -769,6 +930,12 @@ function numbers(v: unknown, what: string): number[] {
     if (typeof arr[i] !== 'number' || !Number.isFinite(arr[i] as number)) throw new ActionError(`${what}[${i}]: expected a finite number, found ${shown(arr[i])}`);
   }
   return arr as number[];
+}
+
+/** 1 + the first line faulted in s that `open` closes, 0 if none. */
+function closesFaulted(open: Uint8Array, s: ChainState): number {
+  for (let l = 0; l < open.length; l++) if (s.lineFaulted[l] && !open[l]) return l + 1;
+  return 0;
 }
 
 /** fault sets whose masks are kept (N-1 on a feeder of a few hundred lines fits) */

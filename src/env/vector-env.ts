@@ -20,7 +20,7 @@ export class VectorRestorationEnv {
 
   constructor(n: number, opts: EnvOptions) {
     if (!Number.isInteger(n) || n < 1) throw new ActionError(`expected a number of environments >= 1, found ${n}`);
-    const table = opts.radialTable ?? (opts.actionMask ? enumerateRadialConfigurations(opts.net) : undefined);
+    const table = opts.radialTable ?? (opts.actionMask && (opts.actions ?? 'config') === 'config' ? enumerateRadialConfigurations(opts.net) : undefined);
     this.envs = [];
     for (let i = 0; i < n; i++) this.envs.push(new RestorationEnv({ ...opts, radialTable: table }));
   }
