@@ -331,3 +331,41 @@ test('--help of every powerflow command prints the exit codes exactly once', () 
     assert.equal(r.out.split('Exit codes:').length - 1, 1, `powerflow ${c} --help`);
   }
 });
+
+test('serve --actions move --obs vector --mask: spaces, labels, and the move mask over the pipe equal to the library', () => {
+  const events = path.join(ROOT, 'data', 'ieee33', 'event-repair.csv');
+  const opts = ['--actions', 'move', '--obs', 'vector', '--mask', '--mode', 'restore', '--events', events, '--start', '120', '--horizon', '24'];
+  const reqs = [{ cmd: 'spaces' }, { cmd: 'reset', seed: 3 }, { cmd: 'step', action: { move: 667 } }, { cmd: 'step', action: { move: 0, mtLevel: [0, 2, 4] } }, { cmd: 'step', action: { move: 668 } }];
+  const r = run(['serve', ...opts], reqs.map((q) => JSON.stringify(q)).join('\n') + '\n');
+  assert.equal(r.code, 0, r.err);
+  const [spaces, reset, keep, moved, bad] = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual({ kind: spaces.discreteAction.kind, n: spaces.discreteAction.n, keep: spaces.discreteAction.keep }, { kind: 'move', n: 668, keep: 667 });
+  assert.equal(spaces.discreteAction.labels[667], 'keep');
+  assert.equal(spaces.discreteAction.labels[666], 'close L37');
+  assert.equal(spaces.observationNames.length, 226);
+  assert.deepEqual(spaces.observation.shape, [226]);
+  assert.ok(spaces.observation.low.every((v: unknown) => typeof v === 'number'), 'finite bounds, no "inf"');
+  assert.deepEqual([spaces.mt, spaces.mtLevels], ['action', 4]);
+  assert.equal(reset.observation.length, 226);
+  // the library environment with the same options and seed computes the same mask
+  const { loadCase } = require(path.join(ROOT, 'dist', 'grid', 'load-case'));
+  const { loadSeries, withEventTable } = require(path.join(ROOT, 'dist', 'grid', 'series'));
+  const { RestorationEnv } = require(path.join(ROOT, 'dist', 'env', 'restoration-env'));
+  const net = loadCase(path.join(ROOT, 'data', 'ieee33'));
+  const series = withEventTable(loadSeries(net, path.join(ROOT, 'data', 'ieee33')), net, events);
+  const env = new RestorationEnv({ net, series, mode: 'restore', actions: 'move', actionMask: true, observation: 'vector', start: 120, horizon: 24 });
+  const lib = env.reset({ seed: 3 });
+  const unpack = (b64: string, n: number): number[] => {
+    const raw = Buffer.from(b64, 'base64');
+    return Array.from({ length: n }, (_, c) => (raw[c >> 3] >> (c & 7)) & 1);
+  };
+  assert.deepEqual(unpack(reset.info.actionMaskBits, 668), Array.from(lib.info.actionMask));
+  assert.deepEqual(reset.observation, Array.from(lib.observation));
+  // keep: same state, the mask is not sent again
+  assert.equal(keep.info.valid, true);
+  assert.equal(keep.info.actionMaskBits, undefined);
+  const libMoved = (env.step({ move: 667 }), env.step({ move: 0, mtLevel: [0, 2, 4] }));
+  assert.equal(moved.info.valid, libMoved.info.valid);
+  assert.equal(moved.reward, libMoved.reward);
+  assert.match(bad.error ?? bad.info.errors.join(';'), /move 668 outside 0\.\.667 \(667 = keep\)/);
+});
