@@ -256,9 +256,26 @@ Examples:
 
 // ---------------------------------------------------------------- serve
 
-/** JSON text of a response: typed arrays as arrays. */
+/**
+ * JSON text of a response: typed arrays as arrays. Written by hand (JSON.stringify with a replacer
+ * calls it once per element: 190 us for one vector-observation step reply, this takes a tenth).
+ */
 export function toJsonLine(obj: unknown): string {
-  return JSON.stringify(obj, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
+  if (ArrayBuffer.isView(obj) && !(obj instanceof DataView)) {
+    const a = obj as unknown as ArrayLike<number>;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return JSON.stringify(Array.from(a));
+    return '[' + Array.prototype.join.call(a, ',') + ']';
+  }
+  if (Array.isArray(obj)) return '[' + obj.map((v) => (v === undefined || typeof v === 'function' ? 'null' : toJsonLine(v))).join(',') + ']';
+  if (obj !== null && typeof obj === 'object') {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(obj)) {
+      if (v === undefined || typeof v === 'function') continue;
+      parts.push(JSON.stringify(k) + ':' + toJsonLine(v));
+    }
+    return '{' + parts.join(',') + '}';
+  }
+  return JSON.stringify(obj) ?? 'null';
 }
 
 /** A serve session: the environment, and the vectorised one once `vreset` asked for it. */

@@ -356,9 +356,13 @@ export class RestorationEnv {
     const cand = this.scratchOpen;
     // reconfig: the one-pass radial check (faulted lines are open in s and no valid move closes one)
     const check = this.mode === 'reconfig' ? new RadialCheck(this.net, s.lineFaulted) : null;
+    const moves = kind === 'move' ? this.moveTable() : null;
     for (let i = 0; i < size - 1; i++) {
-      const ok = kind === 'move' ? applyMove(this.moveTable(), i, s.lineOpen, cand) : applyToggle(this.net, i, s.lineOpen, cand);
-      if (!ok || closesFaulted(cand, s)) continue;
+      // the line the move or toggle would close (faulted lines are open in s: such a move is invalid)
+      const closing = moves ? (moves.b[i] < 0 || s.lineOpen[moves.a[i]] ? moves.a[i] : moves.b[i]) : i;
+      if (s.lineOpen[closing] && s.lineFaulted[closing]) continue;
+      const ok = moves ? applyMove(moves, i, s.lineOpen, cand) : applyToggle(this.net, i, s.lineOpen, cand);
+      if (!ok) continue;
       if (check ? check.accepts(cand) : this.topologyErrors(cand, s).length === 0) mask[i] = 1;
     }
     return mask;
