@@ -16,7 +16,7 @@ speaks one JSON object per line over its stdin/stdout.
 Observations are plain Python lists (case33py encoding) or dicts of lists (full encoding); the
 spaces are dicts as `powerflow serve` describes them, with "inf"/"-inf" bounds turned into floats.
 With mask=True every info holds "action_mask": bytes, one byte (0/1) per index of the discrete
-action space (actions="config" | "move" | "toggle"; keep is the last index), numpy:
+action space (action_space="config" | "move" | "toggle"; keep is the last index), numpy:
 np.frombuffer(info["action_mask"], dtype=np.uint8); the server sends it only when it changes, and
 the wrapper keeps the last one (env.action_masks() returns it too).
 case33ts_gym.py (beside this file) builds a real gymnasium.Env on this class.
@@ -73,7 +73,7 @@ class Case33Env:
     """Gymnasium-style environment: reset(seed, options) and step(action) over a pipe.
 
     Keyword arguments become `powerflow serve` options: data, mode, start, horizon, weights,
-    faults, events, noise, obs, actions, mt, mt_levels, seed, termination, mask (True -> --mask).
+    faults, events, noise, obs, action_space, mt, mt_levels, seed, termination, mask (True -> --mask).
     """
 
     metadata = {"render_modes": []}

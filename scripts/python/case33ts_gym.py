@@ -40,7 +40,7 @@ REPAIR_EVENTS = os.path.join(ROOT, "data", "ieee33", "event-repair.csv")
 
 def _serve_options(mode, actions, mt, mt_levels, data, events, faults, start, horizon, weights, noise, termination, seed):
     return dict(
-        data=data, mode=mode, actions=actions, mt=mt, mt_levels=mt_levels, events=events, faults=faults,
+        data=data, mode=mode, action_space=actions, mt=mt, mt_levels=mt_levels, events=events, faults=faults,
         start=start, horizon=horizon, weights=weights, noise=noise, termination=termination, seed=seed,
         obs="vector", mask=True,
     )

@@ -332,9 +332,9 @@ test('--help of every powerflow command prints the exit codes exactly once', () 
   }
 });
 
-test('serve --actions move --obs vector --mask: spaces, labels, and the move mask over the pipe equal to the library', () => {
+test('serve --action-space move --obs vector --mask: spaces, labels, and the move mask over the pipe equal to the library', () => {
   const events = path.join(ROOT, 'data', 'ieee33', 'event-repair.csv');
-  const opts = ['--actions', 'move', '--obs', 'vector', '--mask', '--mode', 'restore', '--events', events, '--start', '120', '--horizon', '24'];
+  const opts = ['--action-space', 'move', '--obs', 'vector', '--mask', '--mode', 'restore', '--events', events, '--start', '120', '--horizon', '24'];
   const reqs = [{ cmd: 'spaces' }, { cmd: 'reset', seed: 3 }, { cmd: 'step', action: { move: 667 } }, { cmd: 'step', action: { move: 0, mtLevel: [0, 2, 4] } }, { cmd: 'step', action: { move: 668 } }];
   const r = run(['serve', ...opts], reqs.map((q) => JSON.stringify(q)).join('\n') + '\n');
   assert.equal(r.code, 0, r.err);

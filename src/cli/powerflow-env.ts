@@ -36,7 +36,7 @@ interface EnvCliOptions {
   seed?: string;
   termination: string;
   mask?: boolean;
-  actions?: string;
+  actionSpace?: string;
   mt?: string;
   mtLevels?: string;
   events?: string;
@@ -66,8 +66,8 @@ function addEnvOptions(cmd: Command, withStart: boolean): Command {
       .option('--start <t>', 'first step of an episode (0-based row of the series) or "random"', '0')
       .option('--horizon <n>', 'steps per episode (default: 24, or fewer when the series is shorter)')
       .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values), full (an object of arrays) or vector (one flat vector with finite bounds)', choice('--obs', [...OBSERVATION_ENCODINGS]), 'full')
-      .option('--actions <space>', 'discrete action space of the mask: config (radial configurations), move (close one open line and open one of its loop, or close one), toggle (flip one switch); keep is the last index of each', choice('--actions', [...DISCRETE_KINDS]), 'config')
-      .option('--mask', 'put the action mask of the discrete action space (--actions) in every info');
+      .option('--action-space <space>', 'discrete action space of the mask: config (radial configurations), move (close one open line and open one of its loop, or close one), toggle (flip one switch); keep is the last index of each', choice('--action-space', [...DISCRETE_KINDS]), 'config')
+      .option('--mask', 'put the action mask of the discrete action space (--action-space) in every info');
   }
   return cmd;
 }
@@ -116,7 +116,7 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
     seed,
     termination: o.termination as Termination,
     actionMask: !!o.mask,
-    actions: (o.actions ?? 'config') as DiscreteKind,
+    actions: (o.actionSpace ?? 'config') as DiscreteKind,
     mt: (o.mt ?? 'action') as MtControl,
     mtLevels,
     ...extra,
@@ -130,7 +130,7 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
     try {
       env.moveTable();
     } catch (e) {
-      if (e instanceof RangeError) throw new UsageError(e.message, '--actions');
+      if (e instanceof RangeError) throw new UsageError(e.message, '--action-space');
       throw e;
     }
   }
@@ -492,7 +492,7 @@ Requests (an optional "id" is echoed back):
       -> {"observation":...,"info":{...}}
   {"cmd":"step","action":{"open":[33,34,35,36,37],"mtPKw":[750,125,375],"mtQKvar":[0,0,0]}}
   {"cmd":"step","action":{"config":1234}}        {"cmd":"step","action":{"switches":[0,...,1]}}
-  {"cmd":"step","action":{"move":12,"mtLevel":[0,4,2]}}   a local move and MT levels (--actions move);
+  {"cmd":"step","action":{"move":12,"mtLevel":[0,4,2]}}   a local move and MT levels (--action-space move);
       the last index of each discrete part is "keep": {"move":N} with N = moves, mtLevel = --mt-levels
       -> {"observation":...,"reward":-1.2,"terminated":false,"truncated":false,"info":{...}}
   {"cmd":"vreset","n":16,"seed":1,"options":{...}}   N environments (seeds seed..seed+N-1)
@@ -507,7 +507,7 @@ Requests (an optional "id" is echoed back):
 A malformed or invalid request is answered with {"error":"..."} and the session goes on; end of
 input ends the session cleanly (exit 0). Infinite space bounds are written as "inf" / "-inf".
 With --mask (or the reset option actionMask), info carries the mask of the discrete action space
-(--actions) only when it changes (always after a reset): "actionMaskBits" (base64 of a packed
+(--action-space) only when it changes (always after a reset): "actionMaskBits" (base64 of a packed
 bitset, bit i of byte i>>3 least significant first, 1 = step accepts index i in the returned
 observation's state; keep, the last index, is always 1), "actionMaskCount" and "maskFaults" (the
 faulted line ids); without them the last mask sent still holds.
@@ -516,7 +516,7 @@ scripts/python/case33ts_gym.py is a gymnasium.Env on top of it (ids case33ts/Rec
 
 Examples:
   echo '{"cmd":"reset","seed":1}' | powerflow serve --obs case33py --faults none
-  echo '{"cmd":"spaces"}' | powerflow serve --obs vector --actions move --mask --mode restore --events data/ieee33/event-repair.csv
+  echo '{"cmd":"spaces"}' | powerflow serve --obs vector --action-space move --mask --mode restore --events data/ieee33/event-repair.csv
   powerflow serve --mode restore --faults out/res_faultmaker/n2.csv --start random --horizon 24   # N-2 scenarios of "faultmaker enumerate --k 2"`)
     .action(async (opts: EnvCliOptions) => {
       const { env, options } = buildEnv(opts);
