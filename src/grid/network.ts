@@ -62,14 +62,6 @@ export interface Network {
   files: string[];
 }
 
-export function busId(net: Network, index: number): number {
-  return net.buses[index].id;
-}
-
-export function lineId(net: Network, index: number): number {
-  return net.lines[index].id;
-}
-
 /** Indices of the lines that are open in the normal state (tie switches). */
 export function normallyOpenLines(net: Network): number[] {
   const out: number[] = [];
@@ -77,10 +69,6 @@ export function normallyOpenLines(net: Network): number[] {
     if (l.normallyOpen) out.push(i);
   });
   return out;
-}
-
-export function generatorsOfKind(net: Network, kind: GeneratorKind): Generator[] {
-  return net.generators.filter((g) => g.kind === kind);
 }
 
 /** Base impedance in ohm of a bus: kV^2 / MVA. */

@@ -10,7 +10,7 @@
  * A PowerFlow object owns its work arrays and its result: `solve` overwrites the previous result
  * (copy it with `cloneResult` to keep it). Nothing is allocated per iteration.
  */
-import { Network } from '../grid/network';
+import { Network, zBaseOhm } from '../grid/network';
 import { adjacency } from '../topology/graph';
 import { luFactor, luSolve } from './dense-lu';
 import {
@@ -80,8 +80,7 @@ export class PowerFlow {
       this.iBaseA[i] = net.baseKva / (Math.sqrt(3) * b.baseKv);
     });
     net.lines.forEach((l, i) => {
-      const kv = net.buses[l.from].baseKv;
-      const zb = (kv * kv * 1000) / net.baseKva;
+      const zb = zBaseOhm(net, l.from);
       const r = l.rOhm / zb;
       const x = l.xOhm / zb;
       this.zR[i] = r;

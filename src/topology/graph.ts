@@ -81,12 +81,6 @@ export function islands(net: Network, lineOut: Uint8Array): Islands {
   return { islandOf, count: members.length, members, lineCount };
 }
 
-/** True when every island is a tree (no loops among conducting lines). */
-export function isForest(net: Network, lineOut: Uint8Array): boolean {
-  const isl = islands(net, lineOut);
-  return isl.members.every((m, i) => isl.lineCount[i] === m.length - 1);
-}
-
 /**
  * Radial supply from the substations: every bus is in an island that holds exactly one
  * substation, and every island is a tree. This is the reconfiguration-mode rule.
