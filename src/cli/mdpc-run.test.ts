@@ -260,3 +260,21 @@ test('scripts/cron-nightly.sh: the night\'s drawn event table is the one the run
   assert.equal(other.status, 0, other.stderr);
   assert.notEqual(read(path.join(dir, 'e2.csv')), read(path.join(dir, events)));
 });
+
+test('mdpc clean --out-dir: a run whose lock is held under that directory keeps its log folder', () => {
+  const dir = tmpDir();
+  const logDir = path.join(dir, 'logs');
+  const outDir = path.join(dir, 'chains');
+  fs.mkdirSync(outDir);
+  const old = (Date.now() - 10 * 86400e3) / 1000;
+  for (const run of ['going', 'done1', 'done2']) {
+    fs.mkdirSync(path.join(logDir, run), { recursive: true });
+    fs.writeFileSync(path.join(logDir, run, 'step_0.lp'), 'x'.repeat(1000));
+    fs.utimesSync(path.join(logDir, run), old, old);
+  }
+  fs.writeFileSync(path.join(outDir, 'going.lock'), JSON.stringify({ pid: process.pid }));
+  const r = runCli('mdpc', ['clean', '--keep-runs', '0', '--log-dir', logDir, '--out-dir', outDir], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /removed 2 run folders/);
+  assert.deepEqual(fs.readdirSync(logDir), ['going']);
+});

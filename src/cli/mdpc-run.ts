@@ -458,6 +458,7 @@ Examples:
   configure(program.command('clean'))
     .description('log retention: remove old log/<run>/ folders (.lp models and solver logs) of finished runs')
     .option('--log-dir <dir>', 'the log folder', 'log')
+    .option('--out-dir <dir>', 'where the runs write their chains (their locks tell a run still going)', path.join('out', 'res_MDPC'))
     .option('--keep-runs <N>', 'keep the N newest run folders')
     .option('--keep-days <D>', 'keep folders written in the last D days')
     .option('--dry-run', 'list what would be removed, remove nothing')
@@ -466,14 +467,14 @@ Examples:
 Examples:
   $ mdpc clean --keep-runs 7            # in a nightly job: the last week's solver files
   $ mdpc clean --keep-days 30 --dry-run
+  $ mdpc clean --keep-runs 3 --log-dir /scratch/log --out-dir /scratch/chains
 A folder whose run is still going (its output lock is held) is never removed.`)
-    .action((o: { logDir: string; keepRuns?: string; keepDays?: string; dryRun?: boolean; quiet?: boolean }) => {
+    .action((o: { logDir: string; outDir: string; keepRuns?: string; keepDays?: string; dryRun?: boolean; quiet?: boolean }) => {
       if (o.keepRuns === undefined && o.keepDays === undefined) throw new UsageError('give --keep-runs N and/or --keep-days D', '--keep-runs');
       const keepRuns = o.keepRuns !== undefined ? parseIntStrict(o.keepRuns, '--keep-runs', 0, 1e9) : undefined;
       const keepDays = o.keepDays !== undefined ? parseFloatStrict(o.keepDays, '--keep-days') : undefined;
       if (keepDays !== undefined && keepDays < 0) throw new UsageError(`expected a number of days >= 0, found ${keepDays}`, '--keep-days');
-      const outDir = path.join('out', 'res_MDPC');
-      const locked = (run: string): boolean => fs.existsSync(lockFileFor(path.join(outDir, run)));
+      const locked = (run: string): boolean => fs.existsSync(lockFileFor(path.join(o.outDir, run)));
       const r = pruneRunDirs(o.logDir, { keepRuns, keepDays }, locked, Date.now(), !!o.dryRun);
       if (!o.quiet) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${r.removed.length} run folders (${(r.freedBytes / 1048576).toFixed(1)} MB)${r.removed.length ? ': ' + r.removed.join(', ') : ''}; kept ${r.kept.length}\n`);
     });
