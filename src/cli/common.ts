@@ -157,6 +157,11 @@ export function oneOf(v: string, allowed: readonly string[], option: string): st
   return v;
 }
 
+/** oneOf as a commander option parser (the value checked as commander reads it). */
+export function choice(option: string, values: readonly string[]): (v: string) => string {
+  return (v: string) => oneOf(v, values, option);
+}
+
 /** Longest name of one path component on the usual file systems (ext4, xfs, APFS, NTFS), in bytes. */
 export const MAX_NAME_BYTES = 255;
 /** Longest whole path (Linux PATH_MAX less the terminating NUL), in bytes. */

@@ -7,7 +7,7 @@ import * as cliProgress from 'cli-progress';
 import { checkOutputDir, checkOutputFile, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
 import { loadWeights } from '../powerflow/reward';
 import { chainSchema, ChainWriter, SchemaName } from '../mdp';
-import { Mode, ObjectiveKind, OBJECTIVES } from '../opt/formulation';
+import { addExpertOptions, parseExpertOptions } from './expert-options';
 import { planEpisodes, shardEpisodes, resumePoint, StepRecord, Episode } from '../opt/chain-run';
 import { ChainJob, ChainThread } from './chain-worker';
 import { acquireLock, lockFileFor } from '../io/lock';
@@ -74,15 +74,8 @@ const shardSuffix = (s: { index: number; count: number }): string => `.shard-${s
 
 export async function runCommand(o: RunOpts): Promise<void> {
   // ---- validate everything before writing anything
-  const mode = oneOf(o.mode, ['reconfig', 'restore'], '--mode') as Mode;
-  const objective = oneOf(o.objective, OBJECTIVES, '--objective') as ObjectiveKind;
-  const branch = oneOf(o.branch, ['soc', 'lindistflow'], '--branch') as 'soc' | 'lindistflow';
-  const mt = oneOf(o.mt, ['on', 'off'], '--mt') as 'on' | 'off';
+  const { mode, objective, branch, mt, timeLimitS, gap } = parseExpertOptions(o);
   const schemaName = oneOf(o.schema ?? (mode === 'restore' ? 'full' : 'case33py'), ['case33py', 'full'], '--schema') as SchemaName;
-  const timeLimitS = parseFloatStrict(o.timeLimit, '--time-limit');
-  if (!(timeLimitS > 0)) throw new UsageError(`expected a time limit > 0 seconds, found ${o.timeLimit}`, '--time-limit');
-  const gap = parseFloatStrict(o.gap, '--gap');
-  if (!(gap >= 0 && gap < 1)) throw new UsageError(`expected a relative gap in [0, 1), found ${o.gap}`, '--gap');
   const workers = parseIntStrict(o.workers, '--workers', 1, 64);
   const shard = o.shard !== undefined ? parseShard(o.shard) : null;
   if (shard && workers > 1) throw new UsageError('give either --workers or --shard, not both', '--workers');
@@ -384,24 +377,19 @@ export function mergeChainFiles(files: string[], outFile: string): number {
 }
 
 export function registerRun(program: Command): void {
-  configure(program.command('run'))
+  const run = configure(program.command('run'))
     .description('expert MDP chain: per step, solve the MILP (HiGHS), step the environment, append S(t), A(t), R(t+1), S(t+1)')
     .option('--data <dir>', 'case directory (default: the bundled IEEE 33-bus case)')
     .option('--start <T>', 'first step S(t) (0-based row of the series)', '0')
     .option('--steps <N>', 'number of transitions (default: 24, or as many as the series holds)')
-    .option('--episode <H>', 'steps per episode (each starts from the normal topology with a fresh model)', '24')
-    .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default('reconfig'))
+    .option('--episode <H>', 'steps per episode (each starts from the normal topology with a fresh model)', '24');
+  addExpertOptions(run)
     .option('--schema <name>', 'chain columns: case33py (the original\'s 92) or full (default: case33py in reconfig, full in restore)')
-    .addOption(new Option('--objective <kind>', 'reward: minus the environment\'s reward (its terms and weights); cost: the same plus grid energy at the series\' price; loss: losses + unserved + switching').default('reward'))
-    .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one MILP per step').default('soc'))
-    .addOption(new Option('--mt <on|off>', 'off: MTs stay off (topology-only decisions)').default('on'))
     .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
     .option('--events <file>', 'fault event table to use instead of the case\'s event.csv (e.g. from faultmaker scene)')
     .option('--workers <K>', 'K processes on this machine, each taking the next whole episode; merged at the end', '1')
     .option('--shard <I/N>', 'run only shard I of N (0-based) into NAME.shard-I-of-N.csv; join them with mdpc merge')
     .option('--resume', 'continue an interrupted run (its NAME.csv.partial) from its last complete episode')
-    .option('--time-limit <s>', 'solver time limit per step, seconds', '60')
-    .option('--gap <g>', 'relative MIP gap (0.001 for a tight certificate)', '0.01')
     .option('--run <name>', 'run name: out/res_MDPC/NAME.csv, log/NAME/ (default mdpc-<mode>-<start>-<steps>)')
     .option('--out-dir <dir>', 'where the chain goes', path.join('out', 'res_MDPC'))
     .option('--log-dir <dir>', 'where log/<run>/step_<T>.lp and .log go', 'log')

@@ -1,12 +1,13 @@
 /** `mdpc solve`: the expert's action for one snapshot, with its AC power-flow evaluation. */
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { checkOutputDir, checkOutputFile, configure, loadContext, oneOf, parseFloatStrict, parseIntStrict, parseLineIds, collect, UsageError } from './common';
+import { checkOutputDir, checkOutputFile, configure, loadContext, oneOf, parseIntStrict, parseLineIds, collect, UsageError } from './common';
+import { addExpertOptions, parseExpertOptions } from './expert-options';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { loadWeights } from '../powerflow/reward';
 import { Expert, ExpertOptions, ExpertStep } from '../opt/expert';
 import { mtIndices } from '../grid/action';
-import { Mode, NAIVE, ObjectiveKind, OBJECTIVES, TIGHT } from '../opt/formulation';
+import { Mode, NAIVE, TIGHT } from '../opt/formulation';
 
 export interface SolveCliOptions {
   data?: string;
@@ -32,16 +33,9 @@ export interface SolveCliOptions {
 
 /** Validate every option and load the inputs; nothing is written before this returns. */
 export function prepareSolve(o: SolveCliOptions): { expertOpts: Partial<ExpertOptions>; snap: Snapshot; faults: number[]; prevOpen: Uint8Array | null; runDir: string | null; ctx: ReturnType<typeof loadContext>; mode: Mode } {
-  const mode = oneOf(o.mode, ['reconfig', 'restore'], '--mode') as Mode;
-  const objective = oneOf(o.objective, OBJECTIVES, '--objective') as ObjectiveKind;
-  const branch = oneOf(o.branch, ['soc', 'lindistflow'], '--branch') as 'soc' | 'lindistflow';
+  const { mode, objective, branch, mt, timeLimitS, gap } = parseExpertOptions(o);
   const pickup = oneOf(o.pickup, ['binary', 'fractional'], '--pickup') as 'binary' | 'fractional';
-  const mt = oneOf(o.mt, ['on', 'off'], '--mt') as 'on' | 'off';
   const voltage = oneOf(o.voltage, ['soft', 'hard'], '--voltage') as 'soft' | 'hard';
-  const timeLimitS = parseFloatStrict(o.timeLimit, '--time-limit');
-  if (!(timeLimitS > 0)) throw new UsageError(`expected a time limit > 0 seconds, found ${o.timeLimit}`, '--time-limit');
-  const gap = parseFloatStrict(o.gap, '--gap');
-  if (!(gap >= 0 && gap < 1)) throw new UsageError(`expected a relative gap in [0, 1), found ${o.gap}`, '--gap');
   if (o.load !== undefined && o.load !== 'nominal') throw new UsageError(`expected "nominal", found "${o.load}"`, '--load');
   if (o.load === 'nominal' && o.step !== undefined) throw new UsageError('give either --load nominal or --step T, not both', '--step');
   if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
@@ -115,22 +109,17 @@ function round(v: number, d = 4): number {
 }
 
 export function registerSolve(program: Command): void {
-  configure(program.command('solve'))
+  const cmd = configure(program.command('solve'))
     .description('solve the expert MILP for one snapshot; print open lines, MT dispatch, the model objective and the AC evaluation')
     .option('--data <dir>', 'case directory (default: the bundled IEEE 33-bus case)')
     .option('--load <nominal>', 'use the nominal loads of buses.csv (no PV/WT output)')
-    .option('--step <T>', 'use step T (0-based) of the time series instead')
-    .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default('reconfig'))
-    .addOption(new Option('--objective <kind>', 'reward: minus the environment\'s reward (its terms and weights); cost: the same plus grid energy at the series\' price; loss: losses + unserved + switching').default('reward'))
-    .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one solve').default('soc'))
+    .option('--step <T>', 'use step T (0-based) of the time series instead');
+  addExpertOptions(cmd)
     .addOption(new Option('--pickup <kind>', 'binary or fractional load pick-up').default('binary'))
     .option('--curtail', 'PV and WT may be curtailed')
-    .addOption(new Option('--mt <on|off>', 'off: MTs stay off (topology-only decisions)').default('on'))
     .addOption(new Option('--voltage <rule>', 'soft: the reward\'s voltage penalty (0.8-1.2 pu safety band); hard: bus limits').default('soft'))
     .option('--fault <lines>', 'faulted line ids (comma-separated, repeatable), added to the step\'s events', collect)
     .option('--prev-open <lines>', 'previous topology (open line ids) for the switching cost', collect)
-    .option('--time-limit <s>', 'time limit of the step in seconds', '60')
-    .option('--gap <g>', 'relative MIP gap (0.001 for a tight certificate)', '0.01')
     .option('--weights <file>', 'reward weights JSON (also the objective\'s weights)')
     .option('--run <name>', 'write log/<name>/step_<T>.lp and .log (default name: solve-<time>-<pid>)')
     .option('--no-log', 'do not write the .lp and .log files')

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Command } from 'commander';
-import { checkOutputFile, configure, loadContext, oneOf, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
+import { checkOutputFile, choice, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, UsageError, CaseContext } from './common';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { loadWeights } from '../powerflow/reward';
@@ -40,13 +40,6 @@ interface EnvCliOptions {
   mt?: string;
   mtLevels?: string;
   events?: string;
-}
-
-/** commander parser for a fixed set of values: a UsageError (one line, exit 2) otherwise. */
-function choice(option: string, values: string[]): (v: string) => string {
-  return (v: string) => {
-    return oneOf(v, values, option);
-  };
 }
 
 function addEnvOptions(cmd: Command, withStart: boolean): Command {
