@@ -165,7 +165,7 @@ test('many machines: N shard processes launched at once (GNU parallel, else xarg
 });
 
 test('merge orders rows by step for both schemas and refuses a step twice or a different header', async () => {
-  const { mergeChainFiles } = await import('./mdpc-run');
+  const { mergeChainFiles } = await import('../mdp/merge');
   const dir = tmpDir();
   const w = (name: string, text: string): string => {
     fs.writeFileSync(path.join(dir, name), text);

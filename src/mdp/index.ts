@@ -3,3 +3,4 @@ export * from './types';
 export * from './schema';
 export * from './writer';
 export * from './action-file';
+export * from './merge';

@@ -26,6 +26,11 @@ export const SCHEMA_NAMES: readonly SchemaName[] = ['case33py', 'full'];
 /** The original's padding for empty line slots. */
 export const PAD = -99;
 
+/** The column holding S(t)'s step, per schema (case33py, full), as chain headers name it. */
+export const STEP_COLUMN: Record<SchemaName, string> = { case33py: 'current_time', full: 'S(t)_step' };
+/** Every name a step column goes by (the schemas', and a plain "step"). */
+export const STEP_COLUMNS: readonly string[] = [STEP_COLUMN.case33py, STEP_COLUMN.full, 'step'];
+
 export class SchemaError extends Error {
   constructor(message: string) {
     super(message);
@@ -169,7 +174,7 @@ function case33pySchema(net: Network, faultSlots: number): ChainSchema {
     name: 'case33py',
     columns,
     header: columns.join(','),
-    stepColumn: columns.indexOf('current_time'),
+    stepColumn: columns.indexOf(STEP_COLUMN.case33py),
     formatRow(tr: Transition): string {
       const cells: string[] = [];
       for (const v of case33pyStateValues(net, layout, tr.s)) cells.push(String(v));
@@ -240,7 +245,7 @@ function fullSchema(net: Network): ChainSchema {
     name: 'full',
     columns,
     header: columns.join(','),
-    stepColumn: 0,
+    stepColumn: columns.indexOf(STEP_COLUMN.full),
     formatRow(tr: Transition): string {
       const cells: string[] = [];
       fullStateCells(tr.s, gfDefault, cells);
