@@ -212,48 +212,9 @@ export class PowerFlow {
     return res;
   }
 
-  /** Backward/forward sweep on a radial island whose buses are order[a..b) with order[a] the slack. */
-  private sweep(a: number, b: number, tol: number, maxIter: number, isl: IslandResult): void {
-    const { order, parBus, parLine, vRe, vIm, sRe, sIm, jRe, jIm, zR, zX } = this;
-    let it = 0;
-    let delta = Infinity;
-    while (it < maxIter) {
-      it++;
-      for (let h = a; h < b; h++) {
-        jRe[order[h]] = 0;
-        jIm[order[h]] = 0;
-      }
-      // load currents I = conj(S / V)
-      for (let h = b - 1; h > a; h--) {
-        const i = order[h];
-        const vr = vRe[i];
-        const vi = vIm[i];
-        const m2 = vr * vr + vi * vi;
-        jRe[i] += (sRe[i] * vr + sIm[i] * vi) / m2;
-        jIm[i] += (sRe[i] * vi - sIm[i] * vr) / m2;
-        const p = parBus[i];
-        if (p !== order[a]) {
-          jRe[p] += jRe[i];
-          jIm[p] += jIm[i];
-        }
-      }
-      // forward: V = V_parent - Z I
-      delta = 0;
-      for (let h = a + 1; h < b; h++) {
-        const i = order[h];
-        const p = parBus[i];
-        const l = parLine[i];
-        const nr = vRe[p] - (zR[l] * jRe[i] - zX[l] * jIm[i]);
-        const ni = vIm[p] - (zR[l] * jIm[i] + zX[l] * jRe[i]);
-        const d = Math.abs(nr - vRe[i]) + Math.abs(ni - vIm[i]);
-        if (d > delta) delta = d;
-        vRe[i] = nr;
-        vIm[i] = ni;
-      }
-      if (!(delta < 1e6) || delta !== delta) break;
-      if (delta < tol) break;
-    }
-    // final branch currents consistent with the final voltages
+  /** Backward pass of the sweep: branch currents J = sum of conj(S / V) below each bus (order[a] the slack). */
+  private backward(a: number, b: number): void {
+    const { order, parBus, vRe, vIm, sRe, sIm, jRe, jIm } = this;
     for (let h = a; h < b; h++) {
       jRe[order[h]] = 0;
       jIm[order[h]] = 0;
@@ -271,6 +232,34 @@ export class PowerFlow {
         jIm[p] += jIm[i];
       }
     }
+  }
+
+  /** Backward/forward sweep on a radial island whose buses are order[a..b) with order[a] the slack. */
+  private sweep(a: number, b: number, tol: number, maxIter: number, isl: IslandResult): void {
+    const { order, parBus, parLine, vRe, vIm, jRe, jIm, zR, zX } = this;
+    let it = 0;
+    let delta = Infinity;
+    while (it < maxIter) {
+      it++;
+      this.backward(a, b);
+      // forward: V = V_parent - Z I
+      delta = 0;
+      for (let h = a + 1; h < b; h++) {
+        const i = order[h];
+        const p = parBus[i];
+        const l = parLine[i];
+        const nr = vRe[p] - (zR[l] * jRe[i] - zX[l] * jIm[i]);
+        const ni = vIm[p] - (zR[l] * jIm[i] + zX[l] * jRe[i]);
+        const d = Math.abs(nr - vRe[i]) + Math.abs(ni - vIm[i]);
+        if (d > delta) delta = d;
+        vRe[i] = nr;
+        vIm[i] = ni;
+      }
+      if (!(delta < 1e6) || delta !== delta) break;
+      if (delta < tol) break;
+    }
+    // final branch currents consistent with the final voltages
+    this.backward(a, b);
     isl.iterations = it;
     isl.mismatchPu = delta;
     isl.status = delta < tol ? 'converged' : delta === delta && delta < 1e6 ? 'max-iterations' : 'diverged';
