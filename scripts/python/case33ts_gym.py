@@ -38,11 +38,11 @@ ROOT = os.path.normpath(os.path.join(_HERE, "..", ".."))
 REPAIR_EVENTS = os.path.join(ROOT, "data", "ieee33", "event-repair.csv")
 
 
-def _serve_options(mode, actions, mt, mt_levels, data, events, faults, start, horizon, weights, noise, termination, seed):
+def _serve_options(mode, actions, mt, mt_levels, data, events, faults, start, horizon, weights, noise, termination, seed, forecast):
     return dict(
         data=data, mode=mode, action_space=actions, mt=mt, mt_levels=mt_levels, events=events, faults=faults,
         start=start, horizon=horizon, weights=weights, noise=noise, termination=termination, seed=seed,
-        obs="vector", mask=True,
+        obs="vector", mask=True, forecast=bool(forecast),
     )
 
 
@@ -86,17 +86,18 @@ class Case33tsEnv(gym.Env):
     mt ("fixed" | "off" | "action"), mt_levels (levels off included, default 4), data (case
     directory), events (event table file instead of the case's event.csv), faults ("series" |
     "none" | a scenario file), start (step or "random"), horizon, weights (JSON file), noise,
-    termination, seed (the server's default seed), node / cli (how to start `powerflow serve`).
+    termination, seed (the server's default seed), forecast (add the perfect forecast of step t+1,
+    loads, PV/WT and price, that the expert uses), node / cli (how to start `powerflow serve`).
     """
 
     metadata = {"render_modes": []}
 
     def __init__(self, mode="reconfig", actions="move", mt="fixed", mt_levels=4, data=None, events=None, faults=None,
                  start="random", horizon=24, weights=None, noise=0, termination="default", seed=None,
-                 render_mode=None, node="node", cli=DEFAULT_CLI):
+                 forecast=False, render_mode=None, node="node", cli=DEFAULT_CLI):
         super().__init__()
         self._server = Case33Env(node=node, cli=cli, **_serve_options(
-            mode, actions, mt, mt_levels, data, events, faults, start, horizon, weights, noise, termination, seed))
+            mode, actions, mt, mt_levels, data, events, faults, start, horizon, weights, noise, termination, seed, forecast))
         self.observation_space, self.action_space, self._sizes = _spaces(self._server)
         self.observation_names = self._server.observation_names
         self.action_labels = self._server.discrete_action["labels"]
@@ -148,9 +149,9 @@ class Case33tsVectorEnv(VectorEnv):
 
     def __init__(self, num_envs=8, mode="reconfig", actions="move", mt="fixed", mt_levels=4, data=None, events=None,
                  faults=None, start="random", horizon=24, weights=None, noise=0, termination="default", seed=None,
-                 render_mode=None, node="node", cli=DEFAULT_CLI):
+                 forecast=False, render_mode=None, node="node", cli=DEFAULT_CLI):
         self._server = Case33Env(node=node, cli=cli, **_serve_options(
-            mode, actions, mt, mt_levels, data, events, faults, start, horizon, weights, noise, termination, seed))
+            mode, actions, mt, mt_levels, data, events, faults, start, horizon, weights, noise, termination, seed, forecast))
         self.num_envs = int(num_envs)
         self.single_observation_space, self.single_action_space, self._sizes = _spaces(self._server)
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)

@@ -40,6 +40,7 @@ interface EnvCliOptions {
   mt?: string;
   mtLevels?: string;
   events?: string;
+  forecast?: boolean;
 }
 
 function addEnvOptions(cmd: Command, withStart: boolean): Command {
@@ -60,6 +61,7 @@ function addEnvOptions(cmd: Command, withStart: boolean): Command {
       .option('--horizon <n>', 'steps per episode (default: 24, or fewer when the series is shorter)')
       .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values), full (an object of arrays) or vector (one flat vector with finite bounds)', choice('--obs', [...OBSERVATION_ENCODINGS]), 'full')
       .option('--action-space <space>', 'discrete action space of the mask: config (radial configurations), move (close one open line and open one of its loop, or close one), toggle (flip one switch); keep is the last index of each', choice('--action-space', [...DISCRETE_KINDS]), 'config')
+      .option('--forecast', 'vector observation: add the perfect forecast of step t+1 (loads, PV/WT, price) that the expert uses')
       .option('--mask', 'put the action mask of the discrete action space (--action-space) in every info');
   }
   return cmd;
@@ -112,8 +114,10 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
     actions: (o.actionSpace ?? 'config') as DiscreteKind,
     mt: (o.mt ?? 'action') as MtControl,
     mtLevels,
+    forecast: !!o.forecast,
     ...extra,
   };
+  if (options.forecast && options.observation !== 'vector') throw new UsageError('the forecast is part of the vector observation: add --obs vector', '--forecast');
   const env = new RestorationEnv(options);
   const files = dataFiles(ctx);
   if (o.weights) files.push(o.weights);

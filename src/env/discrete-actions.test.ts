@@ -217,3 +217,25 @@ test('vector observation: the full observation\'s values by name, inside finite 
     rf = full.step(a) as never;
   }
 });
+
+test('vector observation with forecast: step t+1\'s loads, PV/WT and price, the perfect forecast the expert uses', () => {
+  const env = new RestorationEnv({ net: net33, series: series33, faults: { kind: 'none' }, observation: 'vector', forecast: true, start: 100, horizon: 3 });
+  const names = env.vector.names;
+  const pv = net33.generators.filter((g) => g.kind !== 'MT').length;
+  assert.equal(env.vector.size, 226 + 2 * 33 + pv + 1);
+  let r = env.reset({ seed: 0 });
+  for (let t = 100; t < 103; t++) {
+    const v = r.observation as Float64Array;
+    const at = (n: string): number => v[names.indexOf(n)];
+    net33.buses.forEach((b, i) => {
+      assert.equal(at(`next_loadP_B${b.id}`), series33.loadPKw[(t + 1) * 33 + i]);
+      assert.equal(at(`loadP_B${b.id}`), series33.loadPKw[t * 33 + i], 'the current step beside it');
+    });
+    net33.generators.forEach((g, i) => {
+      if (g.kind !== 'MT') assert.equal(at(`next_genP_G${g.id}`), series33.genPKw[(t + 1) * net33.generators.length + i]);
+    });
+    assert.equal(at('next_price'), series33.gridPricePerKwh ? series33.gridPricePerKwh[t + 1] : 0);
+    if (t < 102) r = env.step({ config: 50751 }) as never;
+  }
+  assert.throws(() => new RestorationEnv({ net: net33, series: series33, observation: 'full', forecast: true }), /forecast: only the vector observation carries a forecast/);
+});

@@ -87,6 +87,8 @@ export interface EnvOptions {
   mt?: MtControl;
   /** MT levels of the mtLevel action, off included (default 4: off, pMin, middle, pMax) */
   mtLevels?: number;
+  /** vector observation: add the perfect forecast of step t+1 (loads, PV/WT, price) the expert uses */
+  forecast?: boolean;
 }
 
 export interface ResetOptions {
@@ -220,6 +222,7 @@ export class RestorationEnv {
   readonly actionKind: DiscreteKind;
   readonly mtControl: MtControl;
   readonly mtLevels: number;
+  readonly forecast: boolean;
   private moves: MoveTable | null = null;
   private vecLayout: VectorLayout | null = null;
   private readonly scratchOpen: Uint8Array;
@@ -247,6 +250,8 @@ export class RestorationEnv {
     this.mtControl = opts.mt ?? 'action';
     if (!MT_CONTROLS.includes(this.mtControl)) throw new RangeError(`mt: expected one of ${MT_CONTROLS.join(', ')}, found "${this.mtControl}"`);
     this.mtLevels = opts.mtLevels ?? 4;
+    this.forecast = opts.forecast ?? false;
+    if (this.forecast && this.encoding !== 'vector') throw new RangeError('forecast: only the vector observation carries a forecast');
     if (!Number.isInteger(this.mtLevels) || this.mtLevels < 2 || this.mtLevels > 101) throw new RangeError(`mtLevels: expected an integer in 2..101, found ${this.mtLevels}`);
     this.weights = { ...DEFAULT_WEIGHTS, ...(opts.weights ?? {}) };
     this.faults = opts.faults ?? (opts.series.faulted ? { kind: 'series' } : { kind: 'none' });
@@ -315,7 +320,7 @@ export class RestorationEnv {
 
   /** Names and bounds of the vector observation (built on first use, whatever the encoding). */
   get vector(): VectorLayout {
-    if (!this.vecLayout) this.vecLayout = vectorLayout(this.net, this.series, this.mts, this.noiseSd);
+    if (!this.vecLayout) this.vecLayout = vectorLayout(this.net, this.series, this.mts, this.noiseSd, this.forecast);
     return this.vecLayout;
   }
 
@@ -878,7 +883,8 @@ export class RestorationEnv {
     if (this.encoding === 'vector') {
       const v = this.vector;
       const hour = (((s.step * this.weights.stepHours) % 24) + 24) % 24;
-      return writeVector(v, s, this.mts, { pricePerKwh: this.snap.gridPricePerKwh, hour, progress: (s.step - this.t0) / this.horizon }, new Float64Array(v.size));
+      const next = this.forecast ? { series: this.series, t: Math.min(s.step + 1, this.series.steps - 1), net: this.net } : undefined;
+      return writeVector(v, s, this.mts, { pricePerKwh: this.snap.gridPricePerKwh, hour, progress: (s.step - this.t0) / this.horizon, next }, new Float64Array(v.size));
     }
     if (this.encoding === 'full') {
       const hour = new Float64Array(1);

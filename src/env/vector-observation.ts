@@ -10,6 +10,9 @@
  *   price                         grid energy price at t, per kWh
  *   hour                          hour of day at t, [0, 24)
  *   progress                      steps taken / horizon, [0, 1]
+ * and with `forecast` the perfect forecast of step t+1 that the expert uses (README, "The MDP"):
+ *   next_loadP_B<id>, next_loadQ_B<id>, next_genP_G<id> (PV/WT available output), next_price
+ * (at the series' last step, that step's own values).
  * Bounds come from the physics and the data: switch flags 0..1, loads and PV/WT between the
  * series' extremes (widened by 4 standard deviations of the load noise), MTs between 0 and their
  * limits, voltages 0..VMAX_PU. A value outside its bounds (a noise draw beyond 4 sd) is clipped to
@@ -28,7 +31,7 @@ export interface VectorLayout {
   size: number;
 }
 
-export function vectorLayout(net: Network, series: Series, mts: number[], noiseSd: number): VectorLayout {
+export function vectorLayout(net: Network, series: Series, mts: number[], noiseSd: number, forecast = false): VectorLayout {
   const names: string[] = [];
   const low: number[] = [];
   const high: number[] = [];
@@ -77,12 +80,20 @@ export function vectorLayout(net: Network, series: Series, mts: number[], noiseS
   else add('price', 0, 1);
   add('hour', 0, 24);
   add('progress', 0, 1);
+  if (forecast) {
+    for (const [data, what] of [[series.loadPKw, 'loadP'], [series.loadQKvar, 'loadQ']] as const) {
+      for (let b = 0; b < nb; b++) add(`next_${what}_B${net.buses[b].id}`, ...extremes(data, nb, b));
+    }
+    for (let g = 0; g < ng; g++) if (net.generators[g].kind !== 'MT') add(`next_genP_G${net.generators[g].id}`, ...extremes(series.genPKw, ng, g));
+    if (series.gridPricePerKwh) add('next_price', ...extremes(series.gridPricePerKwh, 1, 0));
+    else add('next_price', 0, 1);
+  }
   return { names, low: Float64Array.from(low), high: Float64Array.from(high), size: names.length };
 }
 
 /** Write S(t) into `out` in the layout's order, clipped to its bounds. */
 export function writeVector(
-  layout: VectorLayout, s: ChainState, mts: number[], ctx: { pricePerKwh: number; hour: number; progress: number }, out: Float64Array,
+  layout: VectorLayout, s: ChainState, mts: number[], ctx: { pricePerKwh: number; hour: number; progress: number; next?: { series: Series; t: number; net: Network } }, out: Float64Array,
 ): Float64Array {
   let k = 0;
   const put = (v: number): void => {
@@ -102,5 +113,15 @@ export function writeVector(
   put(ctx.pricePerKwh);
   put(ctx.hour);
   put(ctx.progress);
+  if (ctx.next) {
+    const { series, t, net } = ctx.next;
+    const nb = series.busCount;
+    const ng = series.genCount;
+    for (let b = 0; b < nb; b++) put(series.loadPKw[t * nb + b]);
+    for (let b = 0; b < nb; b++) put(series.loadQKvar[t * nb + b]);
+    for (let g = 0; g < ng; g++) if (net.generators[g].kind !== 'MT') put(series.genPKw[t * ng + g]);
+    put(series.gridPricePerKwh ? series.gridPricePerKwh[t] : 0);
+  }
+  if (k !== layout.size) throw new RangeError(`vector observation: wrote ${k} of ${layout.size} features`);
   return out;
 }

@@ -133,6 +133,7 @@ export const CORPUS: CorpusCase[] = [
   { name: 'serve --horizon 0', tool: 'powerflow', args: ['serve', '--data', '{data}', '--horizon', '0'], exit: 2, stderr: /option --horizon: expected an integer in 1\.\.23, found 0/ },
   { name: 'serve --obs unknown', tool: 'powerflow', args: ['serve', '--data', '{data}', '--obs', 'wide'], exit: 2, stderr: /option --obs: expected one of case33py, full, vector, found "wide"/ },
   { name: 'serve --action-space unknown', tool: 'powerflow', args: ['serve', '--data', '{data}', '--action-space', 'swap'], exit: 2, stderr: /option --action-space: expected one of config, move, toggle, found "swap"/ },
+  { name: 'serve --forecast without --obs vector', tool: 'powerflow', args: ['serve', '--data', '{data}', '--forecast'], exit: 2, stderr: /option --forecast: the forecast is part of the vector observation: add --obs vector/ },
   { name: 'serve --mt unknown', tool: 'powerflow', args: ['serve', '--data', '{data}', '--mt', 'on'], exit: 2, stderr: /option --mt: expected one of action, fixed, off, found "on"/ },
   { name: 'serve --mt-levels 1', tool: 'powerflow', args: ['serve', '--data', '{data}', '--mt-levels', '1'], exit: 2, stderr: /option --mt-levels: expected an integer in 2\.\.101, found 1/ },
   { name: 'serve --events with --faults none', tool: 'powerflow', args: ['serve', '--data', '{data}', '--events', '{data}/e.csv', '--faults', 'none'], files: { 'e.csv': '0\n' }, exit: 2, stderr: /option --events: --events gives the faults: it cannot be used with --faults none/ },
