@@ -26,7 +26,7 @@ test('episodes and shards partition the steps', () => {
 
 test('mdpc run: a complete chain in the original layout, with manifest, .lp and .log per step', () => {
   const dir = tmpDir();
-  const r = runCli('mdpc', [...BASE, '--run', 'one'], { cwd: dir });
+  const r = runCli('mdpc', [...BASE, '--run', 'one', '--schema', 'case33py'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const csv = read(path.join(dir, 'out/res_MDPC/one.csv')).trim().split('\n');
   assert.equal(csv.length, 5);

@@ -150,7 +150,7 @@ export async function runEpisode(ctx: ChainRunContext, ep: Episode, emit: (tr: T
     const r = decideFromState(ctx, t);
     const a = r.action;
     const res = env.step({ switches: a.lineOpen, mtPKw: a.mtPKw, mtQKvar: a.mtQKvar, pickup: a.pickup, gridForming: a.gridForming });
-    emit(env.lastTransition()!, {
+    emit({ ...env.lastTransition()!, episode: ep.index }, {
       step: t,
       episode: ep.index,
       status: r.status,
