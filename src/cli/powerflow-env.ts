@@ -238,7 +238,7 @@ Examples:
       writeManifest(manifestFile, buildManifest('powerflow', { command: 'replay', ...opts }, [...files, opts.actions], {
         schema: schema.name, columns: schema.columns.length, rows: n, episodes: episodes.length, episodeLength, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt, terminations,
       }));
-      process.stdout.write(JSON.stringify({ out: opts.out, manifest: manifestFile, schema: schema.name, columns: schema.columns.length, rows: n, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt }) + '\n');
+      process.stdout.write(JSON.stringify({ out: opts.out, manifest: manifestFile, schema: schema.name, columns: schema.columns.length, rows: n, episodes: episodes.length, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt, terminations }) + '\n');
     });
 }
 
