@@ -13,7 +13,9 @@ import * as path from 'node:path';
 import { loadCase } from '../grid/load-case';
 import { loadSeries } from '../grid/series';
 import { RestorationEnv } from '../env/restoration-env';
+import { spawnSync } from 'node:child_process';
 import { DATA_33, listFiles, numpyCheckExport, numpyMissing, runCli, tmpDir } from '../testing/helpers';
+import { findH5wasm } from '../io/hdf5';
 
 // the bundled event table faults line 21 (bus 22 cut off) at step 9 only
 const START = 6;
@@ -148,5 +150,50 @@ test('mdpc export bad input: one line naming the option or file, exit 2, nothing
     assert.equal(r.stdout, '');
   }
   assert.deepEqual(listFiles(dir), before, 'nothing written');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('mdpc export --format minari: one HDF5 group per trajectory, read back by h5py against the npz (skipped without h5wasm or h5py)', (t) => {
+  const dir = tmpDir('offline-');
+  const { chain } = replay(dir);
+  const out = path.join(dir, 'ds');
+  if (!findH5wasm()) {
+    // the optional writer is absent: said so, exit 2, nothing written
+    const r = runCli('mdpc', ['export', '--chain', chain, '--format', 'minari', '--out', out]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^mdpc: option --format: the minari format writes HDF5 with the npm package h5wasm, which is not installed: npm install h5wasm@0\.10\.3 \(or use --format npz\)\n$/);
+    assert.ok(!fs.existsSync(out));
+    t.skip('h5wasm is not installed (npm install h5wasm@0.10.3)');
+    return;
+  }
+  const r = runCli('mdpc', ['export', '--chain', chain, '--format', 'minari', '--out', out, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).episodes, 3);
+  assert.deepEqual(listFiles(dir).filter((f) => f.includes('.tmp-')), [], 'no temporary folder left');
+  assert.ok(fs.existsSync(path.join(dir, 'ds.manifest.json')));
+  assert.deepEqual(listFiles(out), ['data/main_data.hdf5', 'data/metadata.json'].map((f) => path.join(...f.split('/'))));
+  assert.equal(runCli('mdpc', ['export', '--chain', chain, '--quiet']).code, 0);
+  const h5py = spawnSync('python3', ['-c', 'import h5py, numpy'], { encoding: 'utf8' });
+  if (h5py.status !== 0) { t.skip('python3 has no h5py (pip install h5py)'); return; }
+  const py = String.raw`
+import sys, json, h5py, numpy as np
+f = h5py.File(sys.argv[1] + '/data/main_data.hdf5', 'r'); d = np.load(sys.argv[2])
+m = json.load(open(sys.argv[1] + '/data/metadata.json'))
+s = np.flatnonzero(d['episode_starts']); e = np.append(s[1:], len(d['rewards']))
+ok = sorted(f.keys()) == ['episode_%d' % i for i in range(len(s))]
+for i, (a, b) in enumerate(zip(s, e)):
+    g = f['episode_%d' % i]
+    ok = ok and int(g.attrs['id']) == i and int(g.attrs['total_steps']) == b - a and int(g.attrs['start_step']) == int(d['steps'][a])
+    ok = ok and np.array_equal(g['observations'][()], np.vstack([d['observations'][a:b], d['next_observations'][b - 1:b]]))
+    for k in ('actions', 'rewards'): ok = ok and np.array_equal(g[k][()], d[k][a:b])
+    for k in ('terminations', 'truncations'): ok = ok and np.array_equal(g[k][()].astype(bool), d[k][a:b])
+box = json.loads(m['observation_space'])
+ok = ok and m['total_episodes'] == len(s) and m['total_steps'] == len(d['rewards']) and m['data_format'] == 'hdf5'
+ok = ok and box['type'] == 'Box' and box['shape'] == [d['observations'].shape[1]] and box['low'][0] == -np.inf
+ok = ok and np.allclose(m['obs_mean'], d['obs_mean']) and m['observation_columns'] == list(d['observation_columns'])
+print(json.dumps({'ok': bool(ok), 'lengths': (e - s).tolist()}))`;
+  const c = spawnSync('python3', ['-c', py, out, path.join(dir, 'chain.npz')], { encoding: 'utf8' });
+  assert.equal(c.status, 0, c.stderr);
+  assert.deepEqual(JSON.parse(c.stdout), { ok: true, lengths: [3, 1, 2] });
   fs.rmSync(dir, { recursive: true });
 });
