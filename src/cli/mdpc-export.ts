@@ -37,7 +37,9 @@ export async function exportCommand(o: ExportOpts): Promise<void> {
   const datasetId = o.datasetId ?? `case33ts/${path.basename(base).replace(/[^A-Za-z0-9_-]/g, '_')}-v0`;
   if (!/^[A-Za-z0-9_/-]+-v\d+$/.test(datasetId)) throw new UsageError(`expected a Minari id like case33ts/day-v0, found "${datasetId}"`, '--dataset-id');
   const manifestFile = `${out}.manifest.json`;
-  for (const f of [out, manifestFile]) checkOutputFile(f, '--out');
+  checkOutputFile(manifestFile, '--out');
+  if (format === 'npz') checkOutputFile(out, '--out');
+  else if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new UsageError(`"${out}" is a file, expected a folder for the Minari dataset`, '--out');
   if (!o.force) for (const f of [out, manifestFile]) if (fs.existsSync(f)) throw new UsageError(`${f} exists already: add --force to replace it`, '--out');
 
   const t0 = performance.now();
