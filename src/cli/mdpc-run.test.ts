@@ -26,7 +26,7 @@ test('episodes and shards partition the steps', () => {
 
 test('mdpc run: a complete chain in the original layout, with manifest, .lp and .log per step', () => {
   const dir = tmpDir();
-  const r = runCli('mdpc', [...BASE, '--run', 'one'], { cwd: dir });
+  const r = runCli('mdpc', [...BASE, '--run', 'one', '--schema', 'case33py'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const csv = read(path.join(dir, 'out/res_MDPC/one.csv')).trim().split('\n');
   assert.equal(csv.length, 5);
@@ -277,4 +277,16 @@ test('mdpc clean --out-dir: a run whose lock is held under that directory keeps 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /removed 2 run folders/);
   assert.deepEqual(fs.readdirSync(logDir), ['going']);
+});
+
+test('mdpc run --schema case33py: refused at the start, exit 2, naming the step and --schema full, when the range can need more slots', () => {
+  const dir = tmpDir();
+  // the bundled event table faults line 24 at step 120 (the issue's run stopped there with exit 1)
+  const r = runCli('mdpc', ['run', '--start', '118', '--steps', '4', '--schema', 'case33py', '--quiet'], { cwd: dir });
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr, 'mdpc: option --schema: step 120: line 24 becomes faulted: protection opens it beside the 5 open lines of the configuration in force, the case33py schema has 5 open-line slots: use --schema full (the default), which holds every step\n');
+  const restore = runCli('mdpc', ['run', '--data', DATA_24H, '--steps', '2', '--mode', 'restore', '--schema', 'case33py', '--quiet'], { cwd: dir });
+  assert.equal(restore.code, 2, restore.stderr);
+  assert.match(restore.stderr, /^mdpc: option --schema: step 0: restore mode: MT islands can leave more than 5 lines open, .*: use --schema full \(the default\), which holds every step\n$/);
+  assert.deepEqual(listFiles(dir), [], 'nothing written, no solve started');
 });

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { checkOutputDir, checkOutputFile, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
 import { loadWeights } from '../powerflow/reward';
-import { chainSchema, ChainWriter, SchemaName, mergeChainFiles } from '../mdp';
+import { case33pyMisfit, chainSchema, ChainWriter, DEFAULT_SCHEMA, SchemaName, mergeChainFiles } from '../mdp';
 import { addExpertOptions, parseExpertOptions } from './expert-options';
 import { planEpisodes, shardEpisodes, resumePoint, StepRecord, Episode } from '../opt/chain-run';
 import { ChainJob, ChainThread } from './chain-worker';
@@ -48,7 +48,9 @@ const RUN_EXAMPLES = `
 Examples:
   $ mdpc run --start 0 --steps 24                       # out/res_MDPC/mdpc-reconfig-0-24.csv (+ manifest), log/<run>/
   $ mdpc run --start 0 --steps 240 --workers 2 --run tendays     # 10 episodes of 24 steps, 2 at a time
-  $ mdpc run --start 0 --steps 2400 --mode restore --schema full --run r1 --resume
+  $ mdpc run --start 0 --steps 2400 --mode restore --run r1 --resume
+  $ mdpc run --data data/ieee33-24h --steps 23 --schema case33py      # the original's 92 columns (no faults)
+  $ mdpc export --run tendays                                  # -> out/res_MDPC/tendays.npz (offline-RL arrays)
   $ mdpc run --start 0 --steps 2400 --run big --shard 3/8     # one of 8 independent processes
   $ mdpc merge --run big --shards 8                            # -> out/res_MDPC/big.csv
 
@@ -75,7 +77,7 @@ const shardSuffix = (s: { index: number; count: number }): string => `.shard-${s
 export async function runCommand(o: RunOpts): Promise<void> {
   // ---- validate everything before writing anything
   const { mode, objective, branch, mt, timeLimitS, gap } = parseExpertOptions(o);
-  const schemaName = oneOf(o.schema ?? (mode === 'restore' ? 'full' : 'case33py'), ['case33py', 'full'], '--schema') as SchemaName;
+  const schemaName = oneOf(o.schema ?? DEFAULT_SCHEMA, ['case33py', 'full'], '--schema') as SchemaName;
   const workers = parseIntStrict(o.workers, '--workers', 1, 64);
   const shard = o.shard !== undefined ? parseShard(o.shard) : null;
   if (shard && workers > 1) throw new UsageError('give either --workers or --shard, not both', '--workers');
@@ -95,8 +97,10 @@ export async function runCommand(o: RunOpts): Promise<void> {
   checkOutputFile(path.join(o.outDir, `${run}${shard ? shardSuffix(shard) : ''}.options.json.partial`), '--run');
   if (o.lp) checkOutputDir(path.join(o.logDir, run), '--log-dir');
   const schema = chainSchema(schemaName, ctx.net);
-  if (schemaName === 'case33py' && mode === 'restore') {
-    process.stderr.write('mdpc: note: in restore mode more than 5 lines may be open; rows that do not fit the case33py columns stop the run (use --schema full)\n');
+  if (schemaName === 'case33py') {
+    // refused now rather than at the row that does not fit, hours into the run
+    const misfit = case33pyMisfit(ctx.net, series.faulted, planEpisodes(start, steps, episode), mode);
+    if (misfit) throw new UsageError(`step ${misfit.step}: ${misfit.message}: use --schema full (the default), which holds every step`, '--schema');
   }
 
   const base = path.join(o.outDir, run);
@@ -348,7 +352,7 @@ export function registerRun(program: Command): void {
     .option('--steps <N>', 'number of transitions (default: 24, or as many as the series holds)')
     .option('--episode <H>', 'steps per episode (each starts from the normal topology with a fresh model)', '24');
   addExpertOptions(run)
-    .option('--schema <name>', 'chain columns: case33py (the original\'s 92) or full (default: case33py in reconfig, full in restore)')
+    .option('--schema <name>', 'chain columns: full (default: every step, with episode, terminated, truncated, config) or case33py (the original\'s 92; refused at the start when the range can need more line slots than it has)')
     .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
     .option('--events <file>', 'fault event table to use instead of the case\'s event.csv (e.g. from faultmaker scene)')
     .option('--workers <K>', 'K processes on this machine, each taking the next whole episode; merged at the end', '1')

@@ -6,6 +6,7 @@ import { runMain, configure, checkOutputDir, checkOutputFile, InputError, EXIT_C
 import { packageVersion } from '../io/manifest';
 import { registerSolve } from './mdpc-solve';
 import { registerRun } from './mdpc-run';
+import { registerExport } from './mdpc-export';
 
 export function buildProgram(): Command {
   const program = configure(new Command('mdpc'))
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP);
   registerSolve(program);
   registerRun(program);
+  registerExport(program);
   checkPathsFirst(program);
   return program;
 }

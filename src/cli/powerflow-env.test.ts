@@ -44,7 +44,7 @@ test('powerflow actions: the table of radial configurations as CSV, JSON and man
 test('powerflow replay of the original example: its 92-column layout, its A(t) columns reproduced, chained states', () => {
   const dir = tmp();
   const out = path.join(dir, 'res_MDPC', 'example.csv');
-  const r = run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', out]);
+  const r = run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--schema', 'case33py', '--out', out]);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.err, '');
   const ex = csv(EXAMPLE);
@@ -73,7 +73,7 @@ test('powerflow replay of the original example: its 92-column layout, its A(t) c
   assert.equal(m.invalidActions, 0);
   // byte-identical on a second run; the full schema from the same actions
   const out2 = path.join(dir, 'again.csv');
-  assert.equal(run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', out2]).code, 0);
+  assert.equal(run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--schema', 'case33py', '--out', out2]).code, 0);
   assert.equal(fs.readFileSync(out2, 'utf8'), fs.readFileSync(out, 'utf8'));
   const full = path.join(dir, 'full.csv');
   const rf = run(['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--schema', 'full', '--out', full]);
@@ -99,7 +99,7 @@ test('replay bad input: one line on stderr, exit 2, nothing written', () => {
     ['replay', '--actions', EXAMPLE, '--start', '0', '--out', path.join(dir, 'x.txt')],
     ['replay', '--actions', EXAMPLE, '--start', '0', '--weights', path.join(dir, 'nope.json'), '--out', out],
     // six lines out of service do not fit the case33py schema's five slots
-    ['replay', '--actions', acts, '--start', '0', '--mode', 'restore', '--faults', 'none', '--out', out],
+    ['replay', '--actions', acts, '--start', '0', '--mode', 'restore', '--faults', 'none', '--schema', 'case33py', '--out', out],
   ];
   for (const args of bad) {
     const r = run(args);

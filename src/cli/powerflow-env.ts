@@ -20,7 +20,7 @@ import { readScenarioFile } from '../env/scenarios';
 import { spaceToJSON } from '../env/spaces';
 import { VectorRestorationEnv } from '../env/vector-env';
 import { enumerateRadialConfigurations } from '../topology/spanning-trees';
-import { chainSchema, SchemaError, SchemaName, SCHEMA_NAMES } from '../mdp/schema';
+import { chainSchema, DEFAULT_SCHEMA, SchemaError, SchemaName, SCHEMA_NAMES } from '../mdp/schema';
 import { readActionFile } from '../mdp/action-file';
 import { Transition } from '../mdp/types';
 
@@ -194,7 +194,8 @@ function replayCommand(): Command {
     .requiredOption('--actions <file>', 'CSV of actions, one row per step (layouts: see below)')
     .requiredOption('--start <t>', 'step of the first action (0-based row of the series)')
     .requiredOption('--out <file.csv>', 'the chain CSV; a manifest NAME.manifest.json is written beside it')
-    .option('--schema <name>', 'chain columns: case33py (the original\'s 92 columns) or full', choice('--schema', [...SCHEMA_NAMES]), 'case33py');
+    .option('--schema <name>', 'chain columns: full (default: every step, with episode, terminated, truncated, config) or case33py (the original\'s 92 columns)', choice('--schema', [...SCHEMA_NAMES]), DEFAULT_SCHEMA)
+    .option('--episode <H>', 'steps per episode: the environment is reset (normal topology) every H actions, as mdpc run does (default: all actions in one episode)');
   addEnvOptions(cmd, false);
   return cmd
     .addHelpText('after', `
@@ -205,14 +206,18 @@ chain file is itself an action file):
   config    config (index into the table of "powerflow actions"), optional MT columns
   open      open ("33 34 35 36 37", 1-based line ids), optional MT columns
 Action A(t) takes effect at step t+1 (R(t+1) and S(t+1) are computed there), as in the original.
-The chain is written at the end, atomically; a transition that does not fit the case33py schema
-(more lines open or faulted than its slots) is an error: use --schema full.
+The environment is reset at the start of each episode and, after a step that terminates, at the
+next step (the rest of the episode), as in mdpc run; the chain's episode column numbers the
+episodes from 0, truncated marks each episode's last row. The chain is written at the end,
+atomically; with --schema case33py a transition that does not fit (more lines open or faulted
+than its slots) is an error (exit 2, nothing written) naming the step: use --schema full.
 A summary JSON object is printed on stdout.
 
 Examples:
-  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --faults none --out out/res_MDPC/example.csv     # the original's example chain (from the checkout)
-  powerflow replay --actions out/res_MDPC/example.csv --start 1 --schema full --mode restore --faults none --out out/res_MDPC/example-full.csv`)
-    .action((opts: EnvCliOptions & { actions: string; out: string; schema: string; start: string }) => {
+  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --faults none --out out/res_MDPC/example-full.csv     # the original's example actions (from the checkout), full schema
+  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --schema case33py --faults none --out out/res_MDPC/example.csv     # the original's layout
+  powerflow replay --actions out/res_MDPC/tendays.csv --start 0 --episode 24 --out out/res_MDPC/tendays-replayed.csv   # an mdpc run chain again`)
+    .action((opts: EnvCliOptions & { actions: string; out: string; schema: string; start: string; episode?: string }) => {
       if (!/\.csv$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .csv, found "${opts.out}"`, '--out');
       for (const f of [opts.out, opts.out.replace(/\.csv$/i, '.manifest.json')]) checkOutputFile(f, '--out');
       const ctx0 = loadContext(opts.data, true);
@@ -222,32 +227,44 @@ Examples:
       const steps = ctx0.series.steps;
       const start = parseIntStrict(opts.start, '--start', 0, steps - 1);
       if (start + n > steps - 1) throw new UsageError(`${n} actions from step ${start} need steps up to ${start + n}, the series ends at ${steps - 1}`, '--start');
-      const { env, ctx, files } = buildEnv({ ...opts, obs: 'full', start: String(start), horizon: String(n) });
+      const episodeLength = opts.episode !== undefined ? parseIntStrict(opts.episode, '--episode', 1, 1_000_000) : n;
+      const { env, ctx, files } = buildEnv({ ...opts, obs: 'full', start: String(start), horizon: String(Math.min(n, episodeLength)) });
       const schema = chainSchema(opts.schema as SchemaName, ctx.net);
-      env.reset({});
       const rows: string[] = [schema.header];
       let total = 0;
       let invalid = 0;
       let terminatedAt: number | null = null;
-      for (let i = 0; i < n; i++) {
-        const r = env.step(af.actions[i]);
-        const tr = env.lastTransition() as Transition;
-        try {
-          rows.push(schema.formatRow(tr));
-        } catch (e) {
-          if (e instanceof SchemaError) throw new UsageError(`${opts.actions}, action row ${i + 1}: ${e.message}`, '--schema');
-          throw e;
+      let terminations = 0;
+      const episodes: { index: number; start: number; length: number }[] = [];
+      for (let t = start, k = 0; t < start + n; t += episodeLength, k++) episodes.push({ index: k, start: t, length: Math.min(episodeLength, start + n - t) });
+      for (const ep of episodes) {
+        env.reset({ options: { start: ep.start, horizon: ep.length } });
+        for (let k = 0; k < ep.length; k++) {
+          const i = ep.start - start + k;
+          const r = env.step(af.actions[i]);
+          const tr: Transition = { ...(env.lastTransition() as Transition), episode: ep.index };
+          try {
+            rows.push(schema.formatRow(tr));
+          } catch (e) {
+            if (e instanceof SchemaError) throw new UsageError(`${opts.actions}, action row ${i + 1}: ${e.message.replace(/\(use the full schema\)$/, '')}: use --schema full (the default)`, '--schema');
+            throw e;
+          }
+          total += r.reward;
+          if (!r.info.valid) invalid++;
+          if (r.terminated) {
+            terminations++;
+            if (terminatedAt === null) terminatedAt = tr.s1.step;
+            // as mdpc run: the rest of the episode starts again from the normal topology
+            if (k + 1 < ep.length) env.reset({ options: { start: tr.s1.step, horizon: ep.length - k - 1 } });
+          }
         }
-        total += r.reward;
-        if (!r.info.valid) invalid++;
-        if (r.terminated && terminatedAt === null) terminatedAt = tr.s1.step;
       }
       const manifestFile = opts.out.replace(/\.csv$/i, '.manifest.json');
       writeFileAtomic(opts.out, rows.join('\n') + '\n');
       writeManifest(manifestFile, buildManifest('powerflow', { command: 'replay', ...opts }, [...files, opts.actions], {
-        schema: schema.name, columns: schema.columns.length, rows: n, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt,
+        schema: schema.name, columns: schema.columns.length, rows: n, episodes: episodes.length, episodeLength, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt, terminations,
       }));
-      process.stdout.write(JSON.stringify({ out: opts.out, manifest: manifestFile, schema: schema.name, columns: schema.columns.length, rows: n, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt }) + '\n');
+      process.stdout.write(JSON.stringify({ out: opts.out, manifest: manifestFile, schema: schema.name, columns: schema.columns.length, rows: n, episodes: episodes.length, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt, terminations }) + '\n');
     });
 }
 

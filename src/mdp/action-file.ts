@@ -4,7 +4,9 @@
  * itself is an action file (only its A(t) columns are read):
  *  - case33py: Pmt_1..M, Qmt_1..M, open_line_1..K with 0-based line indices, -99 = empty slot
  *    (the original's conventions);
- *  - full: open_L<id> (0/1 per line), pMtKw_G<id>, qMtKvar_G<id> (1-based ids);
+ *  - full: open_L<id> (0/1 per line), pMtKw_G<id>, qMtKvar_G<id> (1-based ids); with every
+ *    open_L column present a config column is ignored (a full chain's A(t)_config is 1-based and
+ *    derived from the open_L columns);
  *  - config: an index into the table of radial configurations (`powerflow actions`), optionally
  *    with MT columns of either layout;
  *  - open: line ids (1-based) separated by spaces or semicolons, optionally with MT columns.
@@ -74,7 +76,9 @@ export function readActionFile(file: string, net: Network): ActionFile {
   const openLineCols: number[] = [];
   for (let k = 1; col(`open_line_${k}`) >= 0; k++) openLineCols.push(col(`open_line_${k}`));
   const fullCols = net.lines.map((l) => col(`open_L${l.id}`));
-  if (col('config') >= 0) layout = 'config';
+  // a full chain is read by its open_L columns: its A(t)_config column (1-based, -1 when not in
+  // the table) is derived from them and is not the environment's 0-based config action
+  if (col('config') >= 0 && !fullCols.every((c) => c >= 0)) layout = 'config';
   else if (openLineCols.length > 0) layout = 'case33py';
   else if (fullCols.some((c) => c >= 0)) {
     const miss = fullCols.findIndex((c) => c < 0);

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCase } from '../grid/load-case';
 import { Network } from '../grid/network';
-import { chainSchema, case33pyLayout, SchemaError, PAD } from './schema';
+import { chainSchema, case33pyLayout, case33pyMisfit, configNumber, SchemaError, PAD } from './schema';
+import { enumerateRadialConfigurations } from '../topology/spanning-trees';
 import { ChainWriter, readChainRows, readChainSteps } from './writer';
 import { readActionFile } from './action-file';
 import { ChainState, Transition } from './types';
@@ -75,10 +76,12 @@ test('full schema: columns per line, bus and generator from the data; rows as wi
   const schema = chainSchema('full', net);
   const nb = net.buses.length, nl = net.lines.length, ng = net.generators.length;
   const nm = 3; // MTs
-  // step, open + faulted per line, P + Q per bus, P + Q per generator, pick-up per bus, grid-forming per MT, voltage per bus
-  const stateCols = 1 + 2 * nl + 2 * nb + 2 * ng + nb + nm + nb;
-  // A(t): open per line, P + Q + grid-forming per MT, pick-up per bus; R(t+1) and its 7 terms; 7 diagnostics
-  assert.equal(schema.columns.length, 2 * stateCols + nl + 3 * nm + nb + 1 + 7 + 7);
+  // step, open + faulted per line, P + Q per bus, P + Q per generator, pick-up per bus, grid-forming per MT, voltage per bus, config
+  const stateCols = 1 + 2 * nl + 2 * nb + 2 * ng + nb + nm + nb + 1;
+  // episode; A(t): open per line, P + Q + grid-forming per MT, pick-up per bus, config; R(t+1) and its 7 terms; 7 diagnostics
+  assert.equal(schema.columns.length, 1 + 2 * stateCols + nl + 3 * nm + nb + 1 + 1 + 7 + 7);
+  assert.deepEqual([schema.columns[0], schema.columns[schema.stepColumn]], ['episode', 'S(t)_step']);
+  for (const c of ['S(t)_config', 'A(t)_config', 'S(t+1)_config', 'terminated', 'truncated']) assert.ok(schema.columns.includes(c), c);
   assert.ok(schema.columns.includes('A(t)_pickup_B18') && schema.columns.includes('A(t)_gridForming_G2') && schema.columns.includes('R_grid'));
   assert.equal(new Set(schema.columns).size, schema.columns.length);
   assert.equal(schema.formatRow(transition(net, 0, [32, 33, 34, 35, 36], [1, 2, 3])).split(',').length, schema.columns.length);
@@ -147,4 +150,68 @@ test('action files: the original example (A(t) columns, 0-based lines), config, 
   assert.throws(() => readActionFile(f('bad.csv', 'open_line_1,open_line_2\n3,99\n'), net), /row 2, column 2: expected a 0-based line index/);
   assert.throws(() => readActionFile(f('none.csv', 'foo\n1\n'), net), /expected action columns/);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('full schema config columns: 1-based row of the radial table, -1 off the table; episode as given', () => {
+  const net = loadCase(IEEE33);
+  const table = enumerateRadialConfigurations(net);
+  const schema = chainSchema('full', net, { radialTable: table });
+  const cols = schema.columns;
+  const at = (row: string, name: string): string => row.split(',')[cols.indexOf(name)];
+  // the normal topology (ties 33..37 open): the last configuration in lexicographic order
+  const k = table.openCount;
+  const normal = [32, 33, 34, 35, 36];
+  const idx = table.open.slice((table.count - 1) * k, table.count * k);
+  assert.deepEqual([...idx], normal);
+  const tr = transition(net, 7, normal);
+  tr.episode = 3;
+  const row = schema.formatRow(tr);
+  assert.equal(at(row, 'episode'), '3');
+  assert.equal(at(row, 'S(t)_config'), String(table.count)); // 50751: 1-based
+  assert.equal(at(row, 'A(t)_config'), String(table.count));
+  // configuration 0 of the table is 1 in the chain
+  const first = [...table.open.slice(0, k)];
+  assert.equal(at(schema.formatRow(transition(net, 7, first)), 'S(t)_config'), '1');
+  // six lines open (a fault beside a radial configuration): not in the table
+  assert.equal(at(schema.formatRow(transition(net, 7, [3, ...normal])), 'S(t)_config'), '-1');
+  // configNumber agrees with findConfiguration on a sample of rows
+  for (const c of [1, 1234, 50000]) {
+    const open = new Uint8Array(net.lines.length);
+    for (const l of table.open.slice(c * k, (c + 1) * k)) open[l] = 1;
+    assert.equal(configNumber(table, open), c + 1);
+  }
+  assert.equal(configNumber(null, new Uint8Array(net.lines.length)), -1);
+  // no episode given: 0
+  assert.equal(at(schema.formatRow(transition(net, 7, normal)), 'episode'), '0');
+});
+
+test('case33py refused before a run that can need more slots: faults counted, cut off, at episode start, beginning mid-episode', () => {
+  const net = loadCase(IEEE33);
+  const nl = net.lines.length;
+  const steps = 10;
+  const table = (faults: [number, number[]][]): Uint8Array => {
+    const f = new Uint8Array(steps * nl);
+    for (const [t, ids] of faults) for (const id of ids) f[t * nl + net.lineIndex.get(id)!] = 1;
+    return f;
+  };
+  const one = [{ start: 0, length: 4 }];
+  assert.equal(case33pyMisfit(net, null, one, 'reconfig'), null);
+  assert.equal(case33pyMisfit(net, table([]), one, 'reconfig'), null);
+  // a fault on a tie line (normally open) from the start, persisting: fits
+  assert.equal(case33pyMisfit(net, table([[0, [33]], [1, [33]], [2, [33]], [3, [33]], [4, [33]]]), one, 'reconfig'), null);
+  // a fault after the range's last S(t+1) (step 4) is not looked at
+  assert.equal(case33pyMisfit(net, table([[5, [7]]]), one, 'reconfig'), null);
+  assert.deepEqual(case33pyMisfit(net, table([[3, [7]]]), one, 'reconfig'), { step: 3, message: 'line 7 becomes faulted: protection opens it beside the 5 open lines of the configuration in force, the case33py schema has 5 open-line slots' });
+  assert.match(case33pyMisfit(net, table([[0, [7]]]), one, 'reconfig')!.message, /^the episode starts from the normal topology with line 7 faulted: 6 lines open/);
+  // a tie fault present from the start of both episodes fits; a fault on a closed line at an episode start does not
+  const two = [{ start: 0, length: 2 }, { start: 2, length: 2 }];
+  assert.equal(case33pyMisfit(net, table([[0, [33]], [1, [33]], [2, [33]], [3, [33]]]), two, 'reconfig'), null);
+  const atStart = case33pyMisfit(net, table([[2, [7]], [3, [7]]]), [{ start: 2, length: 2 }], 'reconfig')!;
+  assert.equal(atStart.step, 2);
+  assert.match(atStart.message, /^the episode starts from the normal topology with line 7 faulted/);
+  assert.match(case33pyMisfit(net, table([[2, [3, 4, 5]]]), one, 'reconfig')!.message, /^3 lines faulted \(3, 4, 5\), the case33py schema has 2 faulted-line slots$/);
+  // lines 17 and 36 (17-18, 18-33) both out: bus 18 is cut off
+  const cut = case33pyMisfit(net, table([[1, [17, 36]], [2, [17, 36]]]), [{ start: 1, length: 1 }], 'reconfig')!;
+  assert.match(cut.message, /^the faults of lines 17, 36 cut bus 18 off: more than 5 lines open/);
+  assert.match(case33pyMisfit(net, null, one, 'restore')!.message, /^restore mode: MT islands can leave more than 5 lines open/);
 });

@@ -10,14 +10,24 @@
  *    MT columns per MT, and `faultSlots` (2, as the original) faulted-line slots. A transition that
  *    does not fit (more lines open or faulted than slots, load shed, grid-forming flags other than
  *    the defaults) is a SchemaError.
- *  - `full`: everything, with the 1-based ids users see: per-line switch and fault flags, per-bus
- *    load, pick-up and voltage, per-generator output, per-MT grid-forming flags, the action (0/1
- *    per line, MT set-points, pick-up per bus, grid-forming per MT), the reward terms, losses,
- *    unserved load, switch operations, validity, termination, pf status.
+ *  - `full` (the default: it holds every step): everything, with the 1-based ids users see: the
+ *    episode, per-line switch and fault flags, per-bus load, pick-up and voltage, per-generator
+ *    output, per-MT grid-forming flags, the radial configuration of the switch state, the action
+ *    (0/1 per line, MT set-points, pick-up per bus, grid-forming per MT, its configuration), the
+ *    reward terms, losses, unserved load, switch operations, validity, terminated, truncated, pf
+ *    status.
+ *
+ * The `config` columns (S(t)_config, A(t)_config, S(t+1)_config) are 1-based: k is data row k of
+ * the table of radial configurations (`powerflow actions`, lexicographic in the open lines), whose
+ * 0-based index k - 1 is the environment's `config` action; -1 when the open lines (a faulted line
+ * counts as open) are not a radial configuration, or when the feeder has more configurations than
+ * CONFIG_TABLE_LIMIT (the table is then not built).
  */
 import { Network } from '../grid/network';
 import { defaultGridForming } from '../grid/action';
 import { REWARD_TERMS } from '../powerflow/reward';
+import { reachable } from '../topology/graph';
+import { RadialTable, countRadialConfigurations, enumerateRadialConfigurations, findConfiguration } from '../topology/spanning-trees';
 import { ChainAction, ChainState, Transition } from './types';
 
 export type SchemaName = 'case33py' | 'full';
@@ -70,11 +80,34 @@ export interface ChainSchema {
 export interface SchemaOptions {
   /** case33py: faulted-line slots (default 2, as the original) */
   faultSlots?: number;
+  /** full: the table of radial configurations (built on the first row when absent; null = none) */
+  radialTable?: RadialTable | null;
+}
+
+/** The schema of `mdpc run` and `powerflow replay` when none is asked for. */
+export const DEFAULT_SCHEMA: SchemaName = 'full';
+
+/** Feeders with more radial configurations than this get no table: their config columns are -1. */
+export const CONFIG_TABLE_LIMIT = 1_000_000;
+
+/** The table of radial configurations for the config columns, or null when the feeder has too many. */
+export function configTableFor(net: Network, limit = CONFIG_TABLE_LIMIT): RadialTable | null {
+  if (countRadialConfigurations(net) > limit) return null;
+  return enumerateRadialConfigurations(net, limit);
+}
+
+/** The 1-based configuration of a switch state (1 = open), -1 when not in the table (or no table). */
+export function configNumber(table: RadialTable | null, open: Uint8Array): number {
+  if (!table) return -1;
+  const idx: number[] = [];
+  for (let l = 0; l < open.length; l++) if (open[l]) idx.push(l);
+  const c = findConfiguration(table, idx);
+  return c < 0 ? -1 : c + 1;
 }
 
 export function chainSchema(name: SchemaName, net: Network, opts: SchemaOptions = {}): ChainSchema {
   if (name === 'case33py') return case33pySchema(net, opts.faultSlots ?? 2);
-  if (name === 'full') return fullSchema(net);
+  if (name === 'full') return fullSchema(net, opts.radialTable);
   throw new SchemaError(`unknown schema "${name}", expected one of ${SCHEMA_NAMES.join(', ')}`);
 }
 
@@ -186,6 +219,63 @@ function case33pySchema(net: Network, faultSlots: number): ChainSchema {
   };
 }
 
+/** A step of a planned run that the case33py layout may not hold, with the reason. */
+export interface Case33pyMisfit {
+  step: number;
+  message: string;
+}
+
+/**
+ * Checked before a run starts: the first step of the planned episodes (S(t) steps start ..
+ * start + length, S(t+1) of the last row included) whose row the case33py layout cannot be sure
+ * to hold, or null when every row fits whatever the expert or the actions choose:
+ *  - restore mode: MT islands may open more lines than a radial configuration;
+ *  - more lines faulted at a step than faulted-line slots;
+ *  - faults that cut buses off every substation (more lines open than a radial configuration);
+ *  - an episode that starts, from the normal topology, with a faulted line that is not normally
+ *    open (protection opens it beside the normally open ones);
+ *  - a fault that begins during an episode (protection opens it beside the open lines of the
+ *    configuration in force, which the fault was not known to).
+ * `faulted`: steps x lines, 1 = faulted (the event table in force), null = no faults.
+ */
+export function case33pyMisfit(net: Network, faulted: Uint8Array | null, episodes: { start: number; length: number }[], mode: 'reconfig' | 'restore', faultSlots = 2): Case33pyMisfit | null {
+  const layout = case33pyLayout(net, faultSlots);
+  const nl = net.lines.length;
+  const ids = (ls: number[]): string => ls.map((l) => net.lines[l].id).join(', ');
+  if (mode === 'restore' && episodes.length > 0) {
+    return { step: episodes[0].start, message: `restore mode: MT islands can leave more than ${layout.openSlots} lines open, the case33py schema has ${layout.openSlots} open-line slots` };
+  }
+  if (!faulted) return null;
+  const at = (t: number): number[] => {
+    const out: number[] = [];
+    for (let l = 0; l < nl; l++) if (faulted[t * nl + l]) out.push(l);
+    return out;
+  };
+  for (const e of episodes) {
+    let prev: number[] = [];
+    for (let t = e.start; t <= e.start + e.length; t++) {
+      const f = at(t);
+      if (f.length > layout.faultSlots) return { step: t, message: `${f.length} lines faulted (${ids(f)}), the case33py schema has ${layout.faultSlots} faulted-line slots` };
+      if (f.length > 0) {
+        const out = new Uint8Array(nl);
+        for (const l of f) out[l] = 1;
+        const reach = reachable(net, out, net.substations);
+        const cut = net.buses.filter((_, b) => !reach[b]).map((b) => b.id);
+        if (cut.length > 0) return { step: t, message: `the faults of line${f.length > 1 ? 's' : ''} ${ids(f)} cut bus${cut.length > 1 ? 'es' : ''} ${cut.slice(0, 5).join(', ')}${cut.length > 5 ? ', ...' : ''} off: more than ${layout.openSlots} lines open, the case33py schema has ${layout.openSlots} open-line slots` };
+      }
+      if (t === e.start) {
+        const extra = f.filter((l) => !net.lines[l].normallyOpen);
+        if (extra.length > 0) return { step: t, message: `the episode starts from the normal topology with line${extra.length > 1 ? 's' : ''} ${ids(extra)} faulted: ${layout.openSlots + extra.length} lines open, the case33py schema has ${layout.openSlots} open-line slots` };
+      } else {
+        const onset = f.filter((l) => !prev.includes(l));
+        if (onset.length > 0) return { step: t, message: `line${onset.length > 1 ? 's' : ''} ${ids(onset)} become${onset.length > 1 ? '' : 's'} faulted: protection opens ${onset.length > 1 ? 'them' : 'it'} beside the ${layout.openSlots} open lines of the configuration in force, the case33py schema has ${layout.openSlots} open-line slots` };
+      }
+      prev = f;
+    }
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------- full
 
 function fullStateColumns(net: Network, p: string): string[] {
@@ -200,6 +290,7 @@ function fullStateColumns(net: Network, p: string): string[] {
     ...net.buses.map((b) => `${p}_pickup_B${b.id}`),
     ...mtsOf(net).map((g) => `${p}_gridForming_G${g.id}`),
     ...net.buses.map((b) => `${p}_vPu_B${b.id}`),
+    `${p}_config`,
   ];
 }
 
@@ -207,7 +298,7 @@ function mtsOf(net: Network): Network['generators'] {
   return net.generators.filter((g) => g.kind === 'MT');
 }
 
-function fullStateCells(s: ChainState, gfDefault: Uint8Array, cells: string[]): void {
+function fullStateCells(s: ChainState, gfDefault: Uint8Array, table: RadialTable | null, cells: string[]): void {
   cells.push(String(s.step));
   for (let l = 0; l < s.lineOpen.length; l++) cells.push(s.lineOpen[l] ? '1' : '0');
   for (let l = 0; l < s.lineFaulted.length; l++) cells.push(s.lineFaulted[l] ? '1' : '0');
@@ -218,18 +309,22 @@ function fullStateCells(s: ChainState, gfDefault: Uint8Array, cells: string[]): 
   for (let b = 0; b < s.loadPKw.length; b++) cells.push(s.pickup ? fmt(s.pickup[b], 6) : '1');
   for (let k = 0; k < gfDefault.length; k++) cells.push(String(s.gridForming ? s.gridForming[k] : gfDefault[k]));
   for (let b = 0; b < s.loadPKw.length; b++) cells.push(s.vPu ? fmt(s.vPu[b], 6) : '');
+  cells.push(String(configNumber(table, s.lineOpen)));
 }
 
-function fullSchema(net: Network): ChainSchema {
+function fullSchema(net: Network, given: RadialTable | null | undefined): ChainSchema {
   const mts = mtsOf(net);
   const gfDefault = defaultGridForming(net);
+  let table: RadialTable | null | undefined = given;
   const columns = [
+    'episode',
     ...fullStateColumns(net, 'S(t)'),
     ...net.lines.map((l) => `A(t)_open_L${l.id}`),
     ...mts.map((g) => `A(t)_pMtKw_G${g.id}`),
     ...mts.map((g) => `A(t)_qMtKvar_G${g.id}`),
     ...net.buses.map((b) => `A(t)_pickup_B${b.id}`),
     ...mts.map((g) => `A(t)_gridForming_G${g.id}`),
+    'A(t)_config',
     'R(t+1)',
     ...REWARD_TERMS.map((t) => `R_${t}`),
     'lossKw',
@@ -247,18 +342,20 @@ function fullSchema(net: Network): ChainSchema {
     header: columns.join(','),
     stepColumn: columns.indexOf(STEP_COLUMN.full),
     formatRow(tr: Transition): string {
-      const cells: string[] = [];
-      fullStateCells(tr.s, gfDefault, cells);
+      if (table === undefined) table = configTableFor(net);
+      const cells: string[] = [String(tr.episode ?? 0)];
+      fullStateCells(tr.s, gfDefault, table, cells);
       for (let l = 0; l < tr.a.lineOpen.length; l++) cells.push(tr.a.lineOpen[l] ? '1' : '0');
       for (let k = 0; k < tr.a.mtPKw.length; k++) cells.push(fmt(tr.a.mtPKw[k], 4));
       for (let k = 0; k < tr.a.mtQKvar.length; k++) cells.push(fmt(tr.a.mtQKvar[k], 4));
       for (let b = 0; b < tr.a.pickup.length; b++) cells.push(fmt(tr.a.pickup[b], 6));
       for (let k = 0; k < tr.a.gridForming.length; k++) cells.push(tr.a.gridForming[k] ? '1' : '0');
+      cells.push(String(configNumber(table, tr.a.lineOpen)));
       cells.push(fmt(tr.r.total));
       for (const t of REWARD_TERMS) cells.push(fmt(tr.r[t]));
       cells.push(fmt(tr.lossKw, 4), fmt(tr.unservedKw, 4), String(tr.switchOps));
       cells.push(tr.valid ? '1' : '0', tr.terminated ? '1' : '0', tr.truncated ? '1' : '0', tr.pfStatus);
-      fullStateCells(tr.s1, gfDefault, cells);
+      fullStateCells(tr.s1, gfDefault, table, cells);
       return cells.join(',');
     },
   };

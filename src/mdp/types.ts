@@ -35,6 +35,8 @@ export type ChainAction = GridAction;
 export type ChainReward = RewardValues;
 
 export interface Transition {
+  /** the run's episode (0-based; mdpc run: the --episode block, replay: likewise), absent = 0 */
+  episode?: number;
   s: ChainState;
   a: ChainAction;
   r: ChainReward;

@@ -21,6 +21,7 @@ import { Network } from '../grid/network';
 import { Series, snapshot } from '../grid/series';
 import { RestorationEnv } from '../env/restoration-env';
 import { ChainSchema, readChainRows, Transition } from '../mdp';
+import { InputError } from '../io/errors';
 import { Expert, ExpertDecision } from './expert';
 import { Mode } from './formulation';
 
@@ -89,6 +90,15 @@ export interface ChainRunContext {
  * short or not numbers): it and everything after it are computed again.
  */
 export function resumePoint(file: string, schema: ChainSchema, eps: Episode[], recordsFile: string | null, notify: (msg: string) => void = () => {}): number {
+  // a partial file of other columns (an older version's full schema) is refused before anything is cut
+  if (fs.existsSync(file)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const nl = text.indexOf('\n');
+    const header = (nl >= 0 ? text.slice(0, nl) : '').replace(/\r$/, '').replace(/^\uFEFF/, '');
+    if (nl >= 0 && header !== schema.header) {
+      throw new InputError('SCHEMA_MISMATCH', `expected the header of the ${schema.name} schema (${schema.columns.length} columns) to resume, found ${header.split(',').length} columns (a run of another version? remove the run's .partial files to start afresh)`, { file, row: 1 });
+    }
+  }
   const { steps, bad } = readChainRows(file, schema);
   if (bad) notify(`${file}, row ${bad.row}: not a complete row (${bad.reason}): it and the rows after it are computed again`);
   const records = recordsFile ? validRecordLines(recordsFile) : Infinity;
@@ -150,7 +160,7 @@ export async function runEpisode(ctx: ChainRunContext, ep: Episode, emit: (tr: T
     const r = decideFromState(ctx, t);
     const a = r.action;
     const res = env.step({ switches: a.lineOpen, mtPKw: a.mtPKw, mtQKvar: a.mtQKvar, pickup: a.pickup, gridForming: a.gridForming });
-    emit(env.lastTransition()!, {
+    emit({ ...env.lastTransition()!, episode: ep.index }, {
       step: t,
       episode: ep.index,
       status: r.status,
