@@ -79,6 +79,10 @@ export interface ExpertOptions extends FormulationOptions {
   heuristicEffort: number;
   /** HiGHS separates cuts at every node, not only the root (measured: ~20 % slower here) */
   nodeCuts: boolean;
+  /** 'certify': interrupt a MILP as soon as its bound certifies the exact incumbent */
+  stopAtCertificate: boolean;
+  /** 'certify': also converge the topologies of up to this many of a MILP's other improving points */
+  pointPolish: number;
 }
 
 export const DEFAULT_EXPERT: ExpertOptions = {
@@ -107,6 +111,8 @@ export const DEFAULT_EXPERT: ExpertOptions = {
   scheme: 'certify',
   heuristicEffort: 0,
   nodeCuts: false,
+  stopAtCertificate: true,
+  pointPolish: 2,
 };
 
 /** Cone violations are relative to max(p^2 + q^2, FLOOR): below 1 kVA (at 1 MVA base) flows are judged in absolute terms. */
@@ -464,7 +470,7 @@ export class Expert {
     const startOpen = exchange(from, undefined, '');
     const p0 = this.polishTopology(F, mip, { open: startOpen }, deadline, out);
     consider(p0, 'branch exchange');
-    if (p0 && mode === 'reconfig') {
+    if (p0) {
       // MTs dispatched: exchange again with that dispatch, so the cuts sit at flows the MILP will meet
       const a0 = this.extractAction(F, p0.x, faultMask, prevOpen, snap);
       if (a0.mtPKw.some((p) => p > 0)) {
@@ -477,10 +483,18 @@ export class Expert {
     while (out.rounds < o.maxRounds && performance.now() < deadline) {
       out.rounds++;
       if (best) mip.setStart((best as MipOutcome).x);
-      const r = mip.run({ timeLimitS: secondsLeft(deadline), relGap: out.rounds > 1 ? o.gap * o.laterGapFactor : o.gap, heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts });
+      // stop HiGHS as soon as its bound certifies the exact incumbent (its own gap is measured
+      // against its own, often cone-breaking, incumbent); keep its improving points
+      const found: { x: Float64Array; objective: number }[] = [];
+      const target = best && o.stopAtCertificate ? (best as MipOutcome).objective - o.gap * Math.max(Math.abs((best as MipOutcome).objective), 1e-9) : undefined;
+      const r = mip.run({
+        timeLimitS: secondsLeft(deadline), relGap: out.rounds > 1 ? o.gap * o.laterGapFactor : o.gap, heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts,
+        stopAtBound: target, onSolution: o.pointPolish > 0 ? (x, objective) => found.push({ x, objective }) : undefined,
+      });
       out.solveMs += r.timeMs;
       out.mipMs.push(r.timeMs);
-      mip.note(`-- MILP ${out.rounds}: ${r.highsStatus}, objective ${r.objective}, bound ${r.bound}, ${r.nodes} nodes, ${r.timeMs.toFixed(1)} ms`);
+      mip.note(`-- MILP ${out.rounds}: ${r.highsStatus}${r.interrupted ? ' (bound certifies the exact incumbent)' : ''}, objective ${r.objective}, bound ${r.bound}, ${r.nodes} nodes, ${r.timeMs.toFixed(1)} ms`);
+      if (r.interrupted && r.status === 'time-limit') (r as { status: MipStatus }).status = 'optimal';
       if (Number.isFinite(r.bound)) bound = Math.max(bound, r.bound);
       if (r.status === 'infeasible') { out.failure = `${r.highsStatus} in MILP ${out.rounds}`; if (!best) return { ...out, last: { ...r, status: 'infeasible' } }; break; }
       if (r.hasSolution) {
@@ -492,6 +506,22 @@ export class Expert {
           consider(this.polishTopology(F, mip, { ints: r.x }, deadline, out), `MILP ${out.rounds} topology`);
           mip.addRows(violatedCuts(F, r.x, o.violationTol).rows);
           cutsAppended(F);
+        }
+        // the MILP's other improving points: cut them off too, and converge the best few other topologies
+        const key = (x: ArrayLike<number>): string => F.L.sw.map((j) => (x[j] > 0.5 ? 1 : 0)).join('');
+        const done = new Set([key(r.x)]);
+        let polished = 0;
+        for (const p of found.sort((a, b) => a.objective - b.objective)) {
+          const c = violatedCuts(F, p.x, o.violationTol);
+          if (!c.rows.length) { consider({ ...r, x: p.x, objective: p.objective, status: 'optimal' }, `MILP ${out.rounds} point`); continue; }
+          mip.addRows(c.rows);
+          cutsAppended(F);
+          const k = key(p.x);
+          if (polished < o.pointPolish && !done.has(k) && performance.now() < deadline) {
+            done.add(k);
+            polished++;
+            consider(this.polishTopology(F, mip, { ints: p.x }, deadline, out), `MILP ${out.rounds} improving point`);
+          }
         }
       } else if (!best) {
         out.failure = `${r.highsStatus} in MILP ${out.rounds}`;
@@ -599,8 +629,9 @@ export class Expert {
       lineOpen: open,
       mtPKw: dispatch ? dispatch.mtPKw.slice() : new Float64Array(M),
       mtQKvar: dispatch ? dispatch.mtQKvar.slice() : new Float64Array(M),
-      pickup: new Float64Array(net.buses.length).fill(1),
-      gridForming: new Uint8Array(M),
+      // restore mode with a dispatch: its islands too (grid-forming flags, pick-up)
+      pickup: dispatch && mode === 'restore' ? dispatch.pickup.slice() : new Float64Array(net.buses.length).fill(1),
+      gridForming: dispatch && mode === 'restore' ? dispatch.gridForming.slice() : new Uint8Array(M),
     };
     type Met = { c: number; pKw: Float64Array; qKvar: Float64Array; vPu: Float64Array };
     let met: Met[] = [];
