@@ -83,6 +83,10 @@ export interface ExpertOptions extends FormulationOptions {
   stopAtCertificate: boolean;
   /** 'certify': also converge the topologies of up to this many of a MILP's other improving points */
   pointPolish: number;
+  /** 'certify': after a MILP whose point breaks the cones, an AC branch exchange from its topology with its dispatch (cuts at the flows around it) */
+  pointExchange: boolean;
+  /** 'certify': HiGHS' gap in a step's first MILP when larger than `gap` (its point mostly places cuts) */
+  firstGap: number;
 }
 
 export const DEFAULT_EXPERT: ExpertOptions = {
@@ -113,6 +117,8 @@ export const DEFAULT_EXPERT: ExpertOptions = {
   nodeCuts: false,
   stopAtCertificate: true,
   pointPolish: 2,
+  pointExchange: true,
+  firstGap: 0,
 };
 
 /** Cone violations are relative to max(p^2 + q^2, FLOOR): below 1 kVA (at 1 MVA base) flows are judged in absolute terms. */
@@ -488,7 +494,7 @@ export class Expert {
       const found: { x: Float64Array; objective: number }[] = [];
       const target = best && o.stopAtCertificate ? (best as MipOutcome).objective - o.gap * Math.max(Math.abs((best as MipOutcome).objective), 1e-9) : undefined;
       const r = mip.run({
-        timeLimitS: secondsLeft(deadline), relGap: out.rounds > 1 ? o.gap * o.laterGapFactor : o.gap, heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts,
+        timeLimitS: secondsLeft(deadline), relGap: out.rounds > 1 ? o.gap * o.laterGapFactor : Math.max(o.gap, o.firstGap), heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts,
         stopAtBound: target, onSolution: o.pointPolish > 0 ? (x, objective) => found.push({ x, objective }) : undefined,
       });
       out.solveMs += r.timeMs;
@@ -503,9 +509,16 @@ export class Expert {
         if (cuts.rows.length === 0) consider(r, `MILP ${out.rounds}`);
         else {
           // the MILP's point is not exact: converge its topology, and cut the point off
-          consider(this.polishTopology(F, mip, { ints: r.x }, deadline, out), `MILP ${out.rounds} topology`);
+          const pr = this.polishTopology(F, mip, { ints: r.x }, deadline, out);
+          consider(pr, `MILP ${out.rounds} topology`);
           mip.addRows(violatedCuts(F, r.x, o.violationTol).rows);
           cutsAppended(F);
+          if (pr && o.pointExchange && performance.now() < deadline) {
+            // cuts at the AC flows around the MILP's topology, with its dispatch: where the next MILP looks
+            const ap = this.extractAction(F, pr.x, faultMask, prevOpen, snap);
+            const openP = exchange(ap.lineOpen, ap, ` from MILP ${out.rounds} with its dispatch`);
+            if (openP.some((v, l) => v !== ap.lineOpen[l])) consider(this.polishTopology(F, mip, { open: openP }, deadline, out), `exchange from MILP ${out.rounds}`);
+          }
         }
         // the MILP's other improving points: cut them off too, and converge the best few other topologies
         const key = (x: ArrayLike<number>): string => F.L.sw.map((j) => (x[j] > 0.5 ? 1 : 0)).join('');
