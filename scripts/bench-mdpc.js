@@ -18,6 +18,7 @@
  *                                              # objective, at nominal load and at the series' lightest and
  *                                              # heaviest step; one fresh expert per scenario (as mdpc solve)
  *   node scripts/bench-mdpc.js --restore --levels nominal --limit 20   # nominal only, the first 20 scenarios
+ *   node scripts/bench-mdpc.js --restore --levels light,heavy --every 4  # every 4th scenario (0, 4, 8, ...)
  *
  * Each day also prints HiGHS' work (MIP solves, nodes, LP iterations), the same on any machine,
  * and the solver time per LP iteration, which says how fast the machine was during the run.
@@ -166,7 +167,9 @@ async function restoreSuite() {
   const dir = path.join(ROOT, 'data', 'ieee33');
   const net = loadCase(dir);
   const series = loadSeries(net, dir);
-  const scenarios = filterByClass(enumerateScenarios(net, { k: 2 }), ['island', 'lost']).slice(0, Number(val('--limit', '1000000')));
+  const every = Number(val('--every', '1'));
+  if (!Number.isInteger(every) || every < 1) { console.error(`bench-mdpc: --every: expected a whole number >= 1, found "${val('--every', '1')}"`); process.exit(2); }
+  const scenarios = filterByClass(enumerateScenarios(net, { k: 2 }), ['island', 'lost']).filter((_, k) => k % every === 0).slice(0, Number(val('--limit', '1000000')));
   // the series' steps of least and most total load
   let lo = 0;
   let hi = 0;
