@@ -13,6 +13,12 @@
  *   node scripts/bench-mdpc.js --day --mt off --repeat 3   # each day 3 times: the median total, and all totals
  *   node scripts/bench-mdpc.js --workers       # mdpc run --workers 1 vs 2 on the day (episodes of --episode 3 steps)
  *   node scripts/bench-mdpc.js --time-limit 60 --json out/bench-mdpc.json
+ *   node scripts/bench-mdpc.js --restore       # every N-2 scenario of class island and lost (faultmaker
+ *                                              # enumerate --k 2 --class island,lost), restoration, default
+ *                                              # objective, at nominal load and at the series' lightest and
+ *                                              # heaviest step; one fresh expert per scenario (as mdpc solve)
+ *   node scripts/bench-mdpc.js --restore --levels nominal --limit 20   # nominal only, the first 20 scenarios
+ *   node scripts/bench-mdpc.js --restore --levels light,heavy --every 4  # every 4th scenario (0, 4, 8, ...)
  *
  * Each day also prints HiGHS' work (MIP solves, nodes, LP iterations), the same on any machine,
  * and the solver time per LP iteration, which says how fast the machine was during the run.
@@ -32,8 +38,9 @@ const { NAIVE, TIGHT } = require(path.join(D, 'opt', 'formulation'));
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const val = (f, d) => (args.includes(f) ? args[args.indexOf(f) + 1] : d);
-const timeLimitS = Number(val('--time-limit', '120'));
-const gap = Number(val('--gap', '0.001'));
+const doRestore = flag('--restore');
+const timeLimitS = Number(val('--time-limit', doRestore ? '60' : '120'));
+const gap = Number(val('--gap', doRestore ? '0.01' : '0.001'));
 /** --gaps 0.001,0.01: the days at each gap (speed against quality: the days' summed AC rewards) */
 const gaps = val('--gaps', String(gap)).split(',').map(Number);
 if (!gaps.every((g) => g > 0 && g < 1)) {
@@ -48,8 +55,8 @@ if (!Number.isInteger(repeat) || repeat < 1) {
   process.exit(2);
 }
 const doWorkers = flag('--workers');
-const doLadder = flag('--ladder') || (!flag('--day') && !doWorkers);
-const doDay = flag('--day') || (!flag('--ladder') && !doWorkers);
+const doLadder = flag('--ladder') || (!flag('--day') && !doWorkers && !doRestore);
+const doDay = flag('--day') || (!flag('--ladder') && !doWorkers && !doRestore);
 const ROOT = path.join(__dirname, '..');
 /** which days: --mt off = topology-only decisions, --mt on = MTs dispatched, default both */
 const dayMts = args.includes('--mt') ? [val('--mt', 'off')] : ['off', 'on'];
@@ -144,6 +151,73 @@ async function workersBench() {
   }
 }
 
+/** the p-th percentile (nearest rank) */
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
+}
+
+/**
+ * Restoration: every N-2 scenario of class island and lost, each solved by a fresh expert (the
+ * one-shot `mdpc solve` case: no cuts from earlier scenarios), at nominal load and at the series'
+ * lightest and heaviest steps (their PV/WT output and MT availability; the event table ignored).
+ */
+async function restoreSuite() {
+  const { enumerateScenarios, filterByClass } = require(path.join(D, 'faults', 'enumerate'));
+  const dir = path.join(ROOT, 'data', 'ieee33');
+  const net = loadCase(dir);
+  const series = loadSeries(net, dir);
+  const every = Number(val('--every', '1'));
+  if (!Number.isInteger(every) || every < 1) { console.error(`bench-mdpc: --every: expected a whole number >= 1, found "${val('--every', '1')}"`); process.exit(2); }
+  const scenarios = filterByClass(enumerateScenarios(net, { k: 2 }), ['island', 'lost']).filter((_, k) => k % every === 0).slice(0, Number(val('--limit', '1000000')));
+  // the series' steps of least and most total load
+  let lo = 0;
+  let hi = 0;
+  const tot = (t) => { let a = 0; for (let b = 0; b < series.busCount; b++) a += series.loadPKw[t * series.busCount + b]; return a; };
+  for (let t = 0; t < series.steps; t++) { if (tot(t) < tot(lo)) lo = t; if (tot(t) > tot(hi)) hi = t; }
+  const levels = { nominal: () => nominalSnapshot(net), light: () => snapshot(series, lo), heavy: () => snapshot(series, hi) };
+  const want = val('--levels', 'nominal,light,heavy').split(',');
+  for (const w of want) if (!levels[w]) { console.error(`bench-mdpc: --levels: expected nominal, light or heavy, found "${w}"`); process.exit(2); }
+  const total = (s) => s.loadPKw.reduce((a, x) => a + x, 0);
+  const out = [];
+  for (const level of want) {
+    const base = levels[level]();
+    console.log(`\nrestore: ${scenarios.length} N-2 scenarios (island, lost), load ${level}${level === 'nominal' ? '' : ` (series step ${level === 'light' ? lo : hi})`}, ${f1(total(base))} kW, gap ${gap}, time limit ${timeLimitS} s`);
+    const rows = [];
+    for (const sc of scenarios) {
+      const snap = { ...base, faulted: sc.lines.slice() };
+      const ex = await Expert.create(net, { mode: 'restore', gap, timeLimitS });
+      const r = ex.solve(snap, null, sc.lines);
+      ex.dispose();
+      const ids = sc.lines.map((l) => net.lines[l].id).join(',');
+      const row = { faults: ids, cls: sc.cls, status: r.status, fallback: r.fallback, exact: r.exact, gap: r.gap, ms: r.timing.totalMs, work: r.work, objective: r.objective, reward: r.eval.reward.total };
+      rows.push(row);
+      if (flag('--verbose') || r.status !== 'optimal' || r.timing.totalMs > 5000) process.stderr.write(`  ${level} [${ids}] ${sc.cls}: ${r.status} gap ${(100 * r.gap).toFixed(2)} % ${f1(r.timing.totalMs)} ms, ${r.work.mipSolves} MIP + ${r.work.lpSolves} LP, ${r.work.nodes} nodes, ${r.work.lpIterations} LP it\n`);
+    }
+    const ms = rows.map((x) => x.ms);
+    const it = rows.map((x) => x.work.lpIterations);
+    const nodes = rows.map((x) => x.work.nodes);
+    const mips = rows.map((x) => x.work.mipSolves);
+    const statuses = {};
+    for (const x of rows) statuses[x.status] = (statuses[x.status] ?? 0) + 1;
+    const sum = (a) => a.reduce((u, v) => u + v, 0);
+    const summary = {
+      level, scenarios: rows.length, statuses, certified: rows.filter((x) => x.status === 'optimal' && x.exact).length,
+      atTimeLimit: rows.filter((x) => x.status === 'time-limit').length, maxGap: Math.max(...rows.map((x) => (Number.isFinite(x.gap) ? x.gap : Infinity))),
+      ms: { median: median(ms), p95: percentile(ms, 95), max: Math.max(...ms), total: sum(ms) },
+      lpIterations: { median: median(it), p95: percentile(it, 95), max: Math.max(...it), total: sum(it) },
+      nodes: { median: median(nodes), p95: percentile(nodes, 95), max: Math.max(...nodes), total: sum(nodes) },
+      mipSolves: { median: median(mips), max: Math.max(...mips), total: sum(mips) }, lpSolves: sum(rows.map((x) => x.work.lpSolves)),
+      load: os.loadavg()[0], rows,
+    };
+    console.log(`  statuses ${JSON.stringify(statuses)}; certified (optimal, exact) ${summary.certified}/${rows.length}; at the time limit ${summary.atTimeLimit}; largest proven gap ${(100 * summary.maxGap).toFixed(3)} %`);
+    console.log(`  time ms: median ${f1(summary.ms.median)}, p95 ${f1(summary.ms.p95)}, max ${f1(summary.ms.max)}, total ${f1(summary.ms.total / 1000)} s; load ${summary.load.toFixed(1)}`);
+    console.log(`  work: LP iterations median ${summary.lpIterations.median}, p95 ${summary.lpIterations.p95}, max ${summary.lpIterations.max}, total ${summary.lpIterations.total}; nodes median ${summary.nodes.median}, p95 ${summary.nodes.p95}, max ${summary.nodes.max}, total ${summary.nodes.total}; MIP solves total ${summary.mipSolves.total} (max ${summary.mipSolves.max}/scenario), LP solves ${summary.lpSolves}`);
+    out.push(summary);
+  }
+  return out;
+}
+
 (async () => {
   console.log(`bench-mdpc: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const out = { date: new Date().toISOString(), gap, timeLimitS, cores: os.cpus().length };
@@ -167,5 +241,6 @@ async function workersBench() {
     }
   }
   if (doWorkers) out.workers = await workersBench();
+  if (doRestore) out.restore = await restoreSuite();
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(out, null, 2));
 })();

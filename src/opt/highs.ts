@@ -33,6 +33,8 @@ export interface MipOutcome {
   nodes: number;
   /** simplex iterations of the solve (all nodes' LPs of a MILP), from HiGHS' report; NaN if absent */
   lpIterations: number;
+  /** stopped by MipSettings.stopAtBound */
+  interrupted?: boolean;
 }
 
 /** Solver work, machine-independent (the same model gives the same counts on any machine). */
@@ -72,6 +74,13 @@ export interface MipSettings {
   heuristicEffort?: number;
   /** HiGHS mip_allow_cut_separation_at_nodes (default true) */
   nodeCuts?: boolean;
+  /**
+   * stop the MILP (status time-limit, `interrupted` true) as soon as its proven bound reaches
+   * this value: the caller holds an incumbent of its own that this bound certifies
+   */
+  stopAtBound?: number;
+  /** every improving MIP solution HiGHS finds (full column vector), as it finds it */
+  onSolution?: (x: Float64Array, objective: number) => void;
 }
 
 function applySettings(m: Model, s: MipSettings): void {
@@ -265,16 +274,33 @@ export class SyncedMip {
     const t0 = performance.now();
     const logs = this.log;
     const from = logs.length;
-    const cb = this.h.constants.callbackType.logging;
+    const ct = this.h.constants.callbackType;
+    const callbacks: Record<number, (e: never) => void> = { [ct.logging]: (e: { message: string }) => { logs.push(e.message); } };
+    let interrupted = false;
+    const stop = settings.stopAtBound;
+    if (stop !== undefined && Number.isFinite(stop) && !this.relaxing) {
+      callbacks[ct.mipInterrupt] = (e: { data: { mip_dual_bound?: number }; interrupt(): void }) => {
+        const b = e.data.mip_dual_bound;
+        if (b !== undefined && b >= stop) { interrupted = true; e.interrupt(); }
+      };
+    }
+    const onSol = settings.onSolution;
+    if (onSol && !this.relaxing) {
+      const n = this.lp.numCols;
+      callbacks[ct.mipImprovingSolution] = (e: { data: { mip_solution?: Float64Array; objective_function_value?: number } }) => {
+        const x = e.data.mip_solution;
+        if (x && x.length === n) onSol(Float64Array.from(x), e.data.objective_function_value ?? NaN);
+      };
+    }
     let code: number;
     try {
-      const r = this.m.run({ [cb]: (e: { message: string }) => { logs.push(e.message); } } as never);
+      const r = this.m.run(callbacks as never);
       code = r.modelStatus;
     } catch (e) {
       logs.push(`solver error: ${(e as Error).message}\n`);
       return { status: 'failed', highsStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN, x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0, lpIterations: NaN };
     }
-    return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')) }, !this.relaxing);
+    return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')), interrupted }, !this.relaxing);
   }
 
   /** the work done since `before` (a copy of `work` taken earlier) */

@@ -134,3 +134,39 @@ test("solver work: HiGHS' MIP and LP iteration reports are read and summed per m
     mip.dispose();
   }
 });
+
+test('stopAtBound interrupts a MILP once its bound reaches the value; onSolution sees every improving point, each feasible', async () => {
+  const h = await loadHighs();
+  // integer covering rows with odd coefficients: a MILP that branches (hundreds of nodes)
+  const n = 30;
+  const m = new LinearModel();
+  const cols = Array.from({ length: n }, (_, j) => m.addCol(`x${j}`, 0, 10, 3 + ((j * 5) % 11), 'integer'));
+  for (let r = 0; r < n; r++) m.addRow(`r${r}`, [cols[r], cols[(r * 7 + 3) % n], cols[(r * 13 + 5) % n]], [3, 5, 7], 4.5 + ((r * 3) % 11) * 1.7, Infinity);
+  const mip = new SyncedMip(h, m);
+  try {
+    const points: { x: Float64Array; objective: number }[] = [];
+    const onSolution = (x: Float64Array, objective: number): void => { points.push({ x, objective }); };
+    // a bound above the optimum is never reached: the solve runs to the end, not interrupted
+    const full = mip.run({ timeLimitS: 120, relGap: 1e-9, presolve: false, stopAtBound: 1e6, onSolution });
+    assert.equal(full.status, 'optimal');
+    assert.equal(full.interrupted, false);
+    assert.ok(full.nodes > 10, `the MILP branches (${full.nodes} nodes)`);
+    assert.ok(points.length >= 1);
+    assert.ok(Math.abs(points.reduce((a, p) => Math.min(a, p.objective), Infinity) - full.objective) < 1e-6, 'the last improving point is the optimum');
+    for (const p of points) {
+      assert.equal(p.x.length, m.numCols);
+      assert.ok(Math.abs(m.objectiveAt(p.x) - p.objective) < 1e-6 * Math.max(1, Math.abs(p.objective)), `point objective ${p.objective} vs ${m.objectiveAt(p.x)}`);
+      for (let r2 = 0; r2 < m.numRows; r2++) assert.ok(m.rowActivity(r2, p.x) >= m.rowLower[r2] - 1e-6, `row ${r2}`);
+    }
+    // a bound below the optimum that the root reaches: interrupted at once, its bound at least that value
+    const low = 0.9 * full.objective;
+    const r = mip.run({ timeLimitS: 120, relGap: 1e-9, presolve: false, stopAtBound: low });
+    assert.equal(r.interrupted, true);
+    assert.equal(r.highsStatus, 'Interrupted');
+    assert.equal(r.status, 'time-limit');
+    assert.ok(r.bound >= low - 1e-9 && r.bound <= full.objective + 1e-9, `bound ${r.bound} in [${low}, ${full.objective}]`);
+    assert.ok(r.nodes < full.nodes, `${r.nodes} nodes against ${full.nodes} for the full solve`);
+  } finally {
+    mip.dispose();
+  }
+});
