@@ -153,7 +153,7 @@ export function buildFeederScene(net: Network, pf: PfResult, opts: SvgOptions = 
   const W0 = Math.max(left + mapW + right, minW);
   if (!opts.noTitle) {
     if (opts.title) title.push(...wrapText(opts.title, 14.5 * 1.06, W0 - 28, ' ').map((text) => ({ text, sub: false })));
-    const sub = opts.subtitle ?? [`open ${open.join(',') || 'none'}`, `faulted ${faulted.join(',') || 'none'}`,
+    const sub = opts.subtitle ?? [`open ${idRanges(open) || 'none'}`, `faulted ${idRanges(faulted) || 'none'}`,
       `losses ${f1(pf.lossKw)} kW`, `unserved ${f1(pf.unservedKw)} kW`].join('  ·  ');
     title.push(...wrapText(sub, 11, W0 - 28, '  ·  ').map((text) => ({ text, sub: true })));
   }
@@ -237,7 +237,7 @@ export function buildFeederScene(net: Network, pf: PfResult, opts: SvgOptions = 
   const genOn = opts.genOn ?? Uint8Array.from(net.generators, (_, g) => (pf.genPKw[g] !== 0 || pf.genQKvar[g] !== 0 ? 1 : 0));
   const tripped = new Set(opts.trippedGens ?? []);
   const requests: LabelRequest[] = [];
-  const tagGaps = big ? [1, 3, 6, 10, 15, 21] : [2, 5, 9, 14, 20, 27, 35];
+  const tagGaps = big ? [1, 3, 6, 10, 15, 21, 28, 36] : [2, 5, 9, 14, 20, 27, 35];
   const tagFont = big ? 7.5 : 9;
   let overLimitGens = 0;
   // one tag per bus, a row per generator (a bus with an MT and a PV gets a two-row tag)
@@ -249,7 +249,10 @@ export function buildFeederScene(net: Network, pf: PfResult, opts: SvgOptions = 
     const outside = on && g.kind === 'MT' && (p < g.pMinKw - 1e-6 || p > g.pMaxKw + 1e-6 || q < g.qMinKvar - 1e-6 || q > g.qMaxKvar + 1e-6);
     const bad = outside || tripped.has(gi);
     if (bad) overLimitGens++;
-    const text = tripped.has(gi) ? `${g.kind} tripped` : !on ? `${g.kind} off` : `${g.kind} ${formatKw(p)}${outside ? ' !' : ''}`;
+    // on a big map an off unit is its kind alone, in an outlined tag (the legend says so)
+    // and kW go without their unit (the legend gives it)
+    const kw = big ? formatKw(p).replace(/ kW$/, '') : formatKw(p);
+    const text = tripped.has(gi) ? `${g.kind} tripped` : !on ? (big ? g.kind : `${g.kind} off`) : `${g.kind} ${kw}${outside ? ' !' : ''}`;
     const rows = tagRows.get(g.bus) ?? [];
     rows.push({ text, fill: DER_COLORS[g.kind] ?? '#444444', on, bad });
     tagRows.set(g.bus, rows);
@@ -300,6 +303,7 @@ export function buildFeederScene(net: Network, pf: PfResult, opts: SvgOptions = 
   items.push({ kind: 'line', label: 'faulted', style: { stroke: FAULT_COLOR, width: '2.6', cross: '1' } });
   items.push({ kind: 'line', label: 'de-energized', style: { stroke: '#b0b0b0', width: '2', dash: '1.5 3.5' } });
   if (buses.some((b) => b.shed)) items.push({ kind: 'ring', label: 'load shed', style: { stroke: SHED_COLOR } });
+  if (big && net.generators.some((_, gi) => genOn[gi] !== 1)) items.push({ kind: 'tag', label: 'DER off (outlined); tags in kW', style: { fill: '#ffffff', stroke: '#6a3d9a' } });
   if (overLimitGens > 0) items.push({ kind: 'tag', label: 'DER beyond limits / tripped', style: { fill: '#ffffff', stroke: FAULT_COLOR } });
   items.push(...islandItems);
   const legendFont = 10;
@@ -310,6 +314,19 @@ export function buildFeederScene(net: Network, pf: PfResult, opts: SvgOptions = 
   const legend = items.map((item, k) => ({ x: left + Math.floor(k / perCol) * colW, y: legendTop + (k % perCol) * 16 + 8, item }));
   const height = legendTop + perCol * 16 + 8;
   return { width: W0, height, big, plot, busFontPx, labelFontPx, title, buses, lines, shades, labels: placed, dropped, legend };
+}
+
+/** [1,2,3,5,7,8] -> "1-3,5,7-8" */
+export function idRanges(ids: number[]): string {
+  const s = [...ids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
+    parts.push(j > i + 1 ? `${s[i]}-${s[j]}` : j > i ? `${s[i]},${s[j]}` : `${s[i]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
 }
 
 /** Greedy wrap of `text` at `sep` so that each line fits `widthPx` (a part longer than that stays whole). */

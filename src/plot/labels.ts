@@ -82,8 +82,10 @@ export function placeLabels(requests: LabelRequest[], obs: Obstacles): { placed:
       const nearDiscs = discIdx.near({ x0: box.x0 - cell, y0: box.y0 - cell, x1: box.x1 + cell, y1: box.y1 + cell });
       if (nearDiscs.some((d) => boxDiscIntersect(box, d))) continue;
       if (req.owner) {
-        const own = boxDiscGap(box, req.owner);
-        if (nearDiscs.some((d) => d !== req.owner && (d.x !== req.owner!.x || d.y !== req.owner!.y) && boxDiscGap(box, d) < own)) continue;
+        // nearer (box to centre) to another bus than to its own: refused
+        const o = req.owner;
+        const own = boxDiscGap(box, { x: o.x, y: o.y, r: 0 });
+        if (nearDiscs.some((d) => (d.x !== o.x || d.y !== o.y) && boxDiscGap(box, { x: d.x, y: d.y, r: 0 }) < own)) continue;
       }
       if (segIdx.near(box).some((s) => boxSegmentIntersect(box, s.seg, s.halfWidth))) continue;
       if (labIdx.near(box).some((o) => boxesOverlap(box, o))) continue;
@@ -135,7 +137,7 @@ export function discCandidates(d: Disc, w: number, h: number, gaps: number[]): P
       { x: d.x + dx * 0.8, y: d.y - dy * 0.8 }, { x: d.x - dx * 0.8, y: d.y - dy * 0.8 },
     );
     // slid sideways along the row above and below
-    for (const f of [0.5, 1]) {
+    for (const f of [0.25, 0.5, 0.75, 1]) {
       for (const sy of [1, -1]) out.push({ x: d.x + f * w, y: d.y + sy * dy }, { x: d.x - f * w, y: d.y + sy * dy });
     }
   }
