@@ -94,6 +94,28 @@ test('powerflow run --csv and --plot write readable files and a manifest; summar
   assert.equal(listFiles(dir).filter((f) => f.includes('.tmp-')).length, 0);
 });
 
+test('powerflow run --plot --flows --no-title: kW labels equal the --json line flows, no title', () => {
+  const dir = tmpDir();
+  const svg = path.join(dir, 'n2.svg');
+  const args = ['run', '--fault', '6,26', '--open', '9,33,34,36', '--mt', '8:460:220'];
+  const r = runCli('powerflow', [...args, '--plot', svg, '--flows', '--no-title', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(runCli('powerflow', [...args, '--json']).stdout);
+  const text = fs.readFileSync(svg, 'utf8');
+  assert.doesNotMatch(text, /nominal load|losses/);
+  // line 2 (2-3) carries kW as in the JSON, its label reads "L2" then the kW
+  const l2 = j.lines.find((l: { line: number }) => l.line === 2);
+  const kw = Math.abs(l2.pKw) >= 999.5 ? `${(Math.abs(l2.pKw) / 1000).toFixed(2)} MW` : `${Math.abs(l2.pKw).toFixed(0)} kW`;
+  assert.match(text, new RegExp(`>L2</tspan><tspan [^>]*>${kw.replace('.', '\\.')}<`));
+  // the MT's tag shows its output; its island is shaded and named in the legend
+  const mt = j.generators.find((g: { kind: string; bus: number }) => g.kind === 'MT' && g.bus === 8);
+  assert.match(text, new RegExp(`>MT ${mt.pKw.toFixed(0)} kW<`));
+  assert.match(text, /island: MT 2 at bus 8 \(3 buses\)/);
+  const bad = runCli('powerflow', ['run', '--flows']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /option --flows: draws on the feeder map: add --plot FILE\.svg/);
+});
+
 test('powerflow run: bad input gives one line, exit 2, and writes nothing', () => {
   const dir = tmpDir();
   const out = path.join(dir, 'o');

@@ -31,6 +31,8 @@ interface RunOptions {
   json?: boolean;
   csv?: string;
   plot?: string;
+  title: boolean;
+  flows?: boolean;
   quiet?: boolean;
 }
 
@@ -69,6 +71,8 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the full result as JSON on stdout')
     .option('--csv <prefix>', 'write PREFIX-buses.csv and PREFIX-lines.csv (and PREFIX.manifest.json)')
     .option('--plot <file.svg>', 'draw the feeder with voltages and line states to an SVG file')
+    .option('--no-title', 'with --plot: no title or totals line above the map (for a figure with its own caption)')
+    .option('--flows', 'with --plot: flow arrows with kW on every closed line, lines coloured by loading')
     .option('--quiet', 'print nothing on success (outputs are still written)')
     .addHelpText('after', EXAMPLES)
     .action((opts: RunOptions) => runCommand(opts));
@@ -104,6 +108,7 @@ export function runCommand(opts: RunOptions): void {
   if (opts.load !== undefined && opts.load !== 'nominal') throw new UsageError(`expected "nominal", found "${opts.load}"`, '--load');
   if (opts.load !== undefined && opts.step !== undefined) throw new UsageError('give either --load nominal or --step T, not both', '--step');
   if (opts.plot !== undefined && !/\.svg$/i.test(opts.plot)) throw new UsageError(`expected a file name ending in .svg, found "${opts.plot}"`, '--plot');
+  if (opts.plot === undefined && (opts.flows || !opts.title)) throw new UsageError('draws on the feeder map: add --plot FILE.svg', opts.flows ? '--flows' : '--no-title');
   if (opts.noise !== undefined && opts.step === undefined) throw new UsageError('measurement noise applies to a time step: add --step T', '--noise');
   const noiseSd = opts.noise === undefined ? 0 : parseFloatStrict(opts.noise, '--noise');
   if (noiseSd < 0 || noiseSd > 1) throw new UsageError(`expected a standard deviation in 0..1, found ${noiseSd}`, '--noise');
@@ -171,7 +176,11 @@ export function runCommand(opts: RunOptions): void {
       outputs.push(busFile, lineFile);
     }
     if (opts.plot !== undefined) {
-      writeFileAtomic(opts.plot, renderFeederSvg(net, pf, { title: plotTitle(report, opts) }));
+      writeFileAtomic(opts.plot, renderFeederSvg(net, pf, {
+        title: plotTitle(report, opts), noTitle: !opts.title, flows: !!opts.flows,
+        shedBuses: net.buses.flatMap((_, i) => (action.pickup[i] < 1 ? [i] : [])),
+        genOn: evaluator.request.genOn, trippedGens: ev.tripped.map((k) => mts[k]),
+      }));
       outputs.push(opts.plot);
     }
     if (outputs.length > 0) {

@@ -1,8 +1,9 @@
 /**
  * Schematic layout of a feeder for drawing: the tree of normally-closed lines from the
- * substation(s), each longest path on one row, side branches on rows of their own, alternating
- * above and below the main feeder. Branches are placed from the far end of a path back towards
- * its root, so the vertical drop of a branch never crosses another branch's row.
+ * substation(s), each longest path on one row, side branches above and below the main feeder,
+ * packed: a branch (with everything hanging off it) goes on the nearest row where none of its
+ * cells is taken and its vertical drop (down the parent's column) meets nothing, so rows are
+ * shared by branches that do not overlap and no drawn tree line passes through a bus.
  * Coordinates are in grid units (x = depth along the feeder, y = row).
  */
 import { Network } from '../grid/network';
@@ -78,38 +79,115 @@ export function layoutFeeder(net: Network): FeederLayout {
 
   const x = new Float64Array(n);
   const y = new Float64Array(n);
-  let nextBelow = 1;
-  let nextAbove = -1;
   let width = 0;
   let rowMin = 0;
   let rowMax = 0;
-  // place the heavy path from `root` on `row` starting at column `col`; dir 0 = alternate (main feeder)
-  const place = (root: number, row: number, col: number, dir: number): void => {
+  // Each branch is laid out as a rigid block in its own coordinates (column from its first bus,
+  // row outward from its path), then fitted into its parent as close to the parent's row as its
+  // cells allow. A block's cells are its buses, elbow corners and drops; blocks never share a
+  // cell, and a drop runs down a column that only the parent's own later (further left) branches
+  // could use, so no drawn tree line passes through a bus.
+  interface Block { buses: number[]; col: number[]; row: number[]; cells: number[] /* col, row pairs */ }
+  const key = (c: number, r: number): number => c * 1048576 + r;
+  const layoutBlock = (root: number): Block => {
     const path: number[] = [];
     for (let u = root; u >= 0; u = heavy(u)) path.push(u);
+    const blk: Block = { buses: [], col: [], row: [], cells: [] };
+    const occ = new Set<number>();
+    const claim = (c: number, r: number): void => {
+      occ.add(key(c, r));
+      blk.cells.push(c, r);
+    };
     path.forEach((u, j) => {
-      x[u] = col + j;
-      y[u] = row;
-      width = Math.max(width, col + j);
+      blk.buses.push(u);
+      blk.col.push(j);
+      blk.row.push(0);
+      claim(j, 0);
     });
-    rowMin = Math.min(rowMin, row);
-    rowMax = Math.max(rowMax, row);
-    let flip = 1;
     for (let j = path.length - 1; j >= 0; j--) {
-      const u = path[j];
-      const next = path[j + 1];
-      for (const c of children[u]) {
-        if (c === next) continue;
-        const d = dir !== 0 ? dir : flip;
-        flip = -flip;
-        const r = d > 0 ? nextBelow++ : nextAbove--;
-        place(c, r, col + j + 1, d);
+      const own = new Set<number>();
+      for (const c of children[path[j]]) {
+        if (c === path[j + 1]) continue;
+        fitBlock(layoutBlock(c), j, occ, claim, blk, own);
       }
     }
+    return blk;
   };
-  for (const r of roots) {
-    const row = roots.indexOf(r) === 0 ? 0 : nextBelow++;
-    place(r, row, 0, roots.indexOf(r) === 0 ? 0 : 1);
-  }
+  /**
+   * Fit block `b` below column `j` of a path (its first bus at column j + 1) at the smallest free
+   * shift; its drop may run along the drops of the same bus's other branches (`own`), never through
+   * anything else. Returns the shift.
+   */
+  const fitBlock = (b: Block, j: number, occ: Set<number>, claim: (c: number, r: number) => void, into: Block, own: Set<number>): number => {
+    let s = 1;
+    for (;; s++) {
+      if (occ.has(key(j, s))) continue;
+      let ok = true;
+      for (let k = 0; k < b.cells.length && ok; k += 2) if (occ.has(key(j + 1 + b.cells[k], s + b.cells[k + 1]))) ok = false;
+      for (let q = 1; q < s && ok; q++) if (occ.has(key(j, q)) && !own.has(key(j, q))) ok = false;
+      if (ok) break;
+    }
+    for (let q = 1; q <= s; q++) {
+      own.add(key(j, q));
+      if (!occ.has(key(j, q))) claim(j, q);
+    }
+    for (let k = 0; k < b.cells.length; k += 2) claim(j + 1 + b.cells[k], s + b.cells[k + 1]);
+    b.buses.forEach((u, k) => {
+      into.buses.push(u);
+      into.col.push(j + 1 + b.col[k]);
+      into.row.push(s + b.row[k]);
+    });
+    return s;
+  };
+  const put = (b: Block, col0: number, row0: number, dir: number): void => {
+    b.buses.forEach((u, k) => {
+      x[u] = col0 + b.col[k];
+      y[u] = row0 + dir * b.row[k];
+      width = Math.max(width, x[u]);
+      rowMin = Math.min(rowMin, y[u]);
+      rowMax = Math.max(rowMax, y[u]);
+    });
+  };
+  roots.forEach((root, k) => {
+    if (k > 0) {
+      // another substation's tree: below everything drawn so far
+      const b = layoutBlock(root);
+      put(b, 0, rowMax + 1, 1);
+      return;
+    }
+    // the main feeder: its branches on whichever side (below / above) they fit closer, ties alternate
+    const path: number[] = [];
+    for (let u = root; u >= 0; u = heavy(u)) path.push(u);
+    const sides = [1, -1].map((dir) => {
+      const blk: Block = { buses: [], col: [], row: [], cells: [] };
+      const occ = new Set<number>();
+      path.forEach((_, j) => occ.add(key(j, 0)));
+      return { dir, blk, occ, claim: (c: number, r: number): void => { occ.add(key(c, r)); } };
+    });
+    path.forEach((u, j) => {
+      x[u] = j;
+      y[u] = 0;
+      width = Math.max(width, j);
+    });
+    let flip = 0;
+    for (let j = path.length - 1; j >= 0; j--) {
+      const own = [new Set<number>(), new Set<number>()];
+      for (const c of children[path[j]]) {
+        if (c === path[j + 1]) continue;
+        const b = layoutBlock(c);
+        // trial fit on both sides (on copies), keep the closer
+        const trial = sides.map((sd, k) => {
+          const occ = new Set(sd.occ);
+          const tmp: Block = { buses: [], col: [], row: [], cells: [] };
+          return fitBlock(b, j, occ, (cc, r) => occ.add(key(cc, r)), tmp, new Set(own[k]));
+        });
+        const pick = trial[0] < trial[1] ? 0 : trial[1] < trial[0] ? 1 : flip;
+        flip = 1 - pick;
+        const sd = sides[pick];
+        fitBlock(b, j, sd.occ, sd.claim, sd.blk, own[pick]);
+      }
+    }
+    for (const sd of sides) put(sd.blk, 0, 0, sd.dir);
+  });
   return { x, y, treeLine, parent, width, rowMin, rowMax };
 }
