@@ -9,3 +9,18 @@ function median(xs) {
 }
 
 module.exports = { median };
+
+/** The power-flow request of a snapshot with these lines open (0-based), MTs off (needs npm run build). */
+function buildRequest(net, snap, { open }) {
+  const path = require('node:path');
+  const dist = path.join(__dirname, '..', 'dist');
+  const { actionRequest } = require(path.join(dist, 'powerflow/request'));
+  const { normalAction } = require(path.join(dist, 'grid/action'));
+  const a = normalAction(net);
+  a.lineOpen.fill(0);
+  for (const l of open) a.lineOpen[l] = 1;
+  a.mtPKw.fill(0);
+  a.mtQKvar.fill(0);
+  return actionRequest(net, snap, a, new Uint8Array(net.lines.length), true);
+}
+module.exports.buildRequest = buildRequest;

@@ -19,18 +19,7 @@ const { syntheticFeeder } = require(path.join(root, 'dist/grid/synthetic'));
 const { loadCase } = require(path.join(root, 'dist/grid/load-case'));
 const { nominalSnapshot } = require(path.join(root, 'dist/grid/series'));
 const { PowerFlow } = require(path.join(root, 'dist/powerflow/solver'));
-const { actionRequest } = require(path.join(root, 'dist/powerflow/request'));
-const { normalAction } = require(path.join(root, 'dist/grid/action'));
-
-/** The power-flow request of the nominal snapshot with these lines open, MTs off. */
-function buildRequest(net, snap, { open }) {
-  const a = normalAction(net);
-  a.lineOpen.fill(0);
-  for (const l of open) a.lineOpen[l] = 1;
-  a.mtPKw.fill(0);
-  a.mtQKvar.fill(0);
-  return actionRequest(net, snap, a, new Uint8Array(net.lines.length), true);
-}
+const { buildRequest } = require('./bench-lib');
 const { normallyOpenLines } = require(path.join(root, 'dist/grid/network'));
 
 const { median } = require('./bench-lib');
