@@ -217,6 +217,8 @@ export class RestorationEnv {
   private table: RadialTable | null = null;
   /** masks by fault set (most recently used last), at most MASK_CACHE of them */
   private readonly maskCache = new Map<string, Uint8Array>();
+  /** the radial check of the last fault set a move/toggle mask was computed for */
+  private check: { key: string; check: RadialCheck } | null = null;
   private lineOpenBits: Uint32Array[] | null = null;
   private actionMask = false;
   readonly actionKind: DiscreteKind;
@@ -360,7 +362,7 @@ export class RestorationEnv {
     if (kind === 'move' && this.mode === 'reconfig' && treeMoveMask(this.net, this.moveTable(), s.lineOpen, s.lineFaulted, mask)) return mask;
     const cand = this.scratchOpen;
     // reconfig: the one-pass radial check (faulted lines are open in s and no valid move closes one)
-    const check = this.mode === 'reconfig' ? new RadialCheck(this.net, s.lineFaulted) : null;
+    const check = this.mode === 'reconfig' ? this.radialCheck(s.lineFaulted) : null;
     const moves = kind === 'move' ? this.moveTable() : null;
     for (let i = 0; i < size - 1; i++) {
       // the line the move or toggle would close (faulted lines are open in s: such a move is invalid)
@@ -391,6 +393,13 @@ export class RestorationEnv {
       }
     }
     return errors;
+  }
+
+  /** The radial check for a fault set, kept while the faults stay the same (faults last hours). */
+  private radialCheck(faulted: Uint8Array): RadialCheck {
+    const key = faultKey(faulted);
+    if (!this.check || this.check.key !== key) this.check = { key, check: new RadialCheck(this.net, faulted) };
+    return this.check.check;
   }
 
   /** topologyErrors, and a discrete move or toggle may not close a line faulted in s. */
