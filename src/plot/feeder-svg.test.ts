@@ -5,7 +5,7 @@ import { loadCase } from '../grid/load-case';
 import { Network, normallyOpenLines } from '../grid/network';
 import { nominalSnapshot } from '../grid/series';
 import { syntheticFeeder } from '../grid/synthetic';
-import { defaultGridForming, GridAction, mtIndices } from '../grid/action';
+import { GridAction, mtIndices, normalAction } from '../grid/action';
 import { ActionEvaluator } from '../powerflow/evaluate';
 import { DEFAULT_WEIGHTS } from '../powerflow/reward';
 import { LINE_CLOSED, LINE_FAULTED, PfResult } from '../powerflow/types';
@@ -22,13 +22,8 @@ interface Case { net: Network; pf: PfResult; shed: number[]; genOn: Uint8Array; 
 /** Evaluate a topology: open / faulted line ids, MT set-points by bus id, shed bus ids. */
 function evaluateCase(net: Network, o: { open?: number[]; fault?: number[]; mt?: [number, number, number][]; shed?: number[] } = {}): Case {
   const mts = mtIndices(net);
-  const a: GridAction = {
-    lineOpen: new Uint8Array(net.lines.length),
-    mtPKw: new Float64Array(mts.length),
-    mtQKvar: new Float64Array(mts.length),
-    pickup: new Float64Array(net.buses.length).fill(1),
-    gridForming: defaultGridForming(net),
-  };
+  const a: GridAction = normalAction(net);
+  a.lineOpen.fill(0);
   for (const l of o.open ? o.open.map((id) => net.lineIndex.get(id)!) : normallyOpenLines(net)) a.lineOpen[l] = 1;
   const faulted = new Uint8Array(net.lines.length);
   for (const id of o.fault ?? []) faulted[net.lineIndex.get(id)!] = 1;
