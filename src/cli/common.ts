@@ -66,7 +66,10 @@ function unknownBeforeRequired(cmd: Command): void {
 }
 
 /** `tool ... --json | head`: a reader that stops early is normal in a pipeline, not a crash. */
+let quietPipe = false;
 function quietOnClosedPipe(): void {
+  if (quietPipe) return;
+  quietPipe = true;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
     process.exit(process.exitCode ?? 0);

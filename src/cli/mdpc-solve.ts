@@ -125,6 +125,7 @@ export function registerSolve(program: Command): void {
     .option('--no-log', 'do not write the .lp and .log files')
     .option('--naive', 'the naive big-M model (benchmark calibration)')
     .option('--json', 'print JSON')
+    .option('--no-daemon', 'solve in this process even when an mdpc daemon runs (see mdpc daemon --help)')
     .addHelpText('after', `
 Examples:
   mdpc solve --load nominal --objective loss --mt off --json

@@ -7,6 +7,7 @@ import { packageVersion } from '../io/manifest';
 import { registerSolve } from './mdpc-solve';
 import { registerRun } from './mdpc-run';
 import { registerExport } from './mdpc-export';
+import { registerDaemon, runInDaemon, wantsDaemon } from './mdpc-daemon';
 
 export function buildProgram(): Command {
   const program = configure(new Command('mdpc'))
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerSolve(program);
   registerRun(program);
   registerExport(program);
+  registerDaemon(program, runHere);
   checkPathsFirst(program);
   return program;
 }
@@ -52,6 +54,21 @@ function checkPathsFirst(program: Command): void {
   });
 }
 
-export function main(argv: string[]): Promise<void> {
+/** Run one mdpc command in this process; its exit code (the daemon runs requests this way). */
+async function runHere(argv: string[]): Promise<number> {
+  process.exitCode = undefined;
+  await runMain('mdpc', buildProgram(), argv);
+  return Number(process.exitCode ?? 0);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  // a one-shot solve runs in the warm daemon when one is running (see mdpc-daemon.ts)
+  if (wantsDaemon(argv)) {
+    const code = await runInDaemon(argv);
+    if (code !== null) {
+      process.exitCode = code;
+      return;
+    }
+  }
   return runMain('mdpc', buildProgram(), argv);
 }
