@@ -7,6 +7,7 @@ import { packageVersion } from '../io/manifest';
 import { registerSolve } from './mdpc-solve';
 import { registerRun } from './mdpc-run';
 import { registerExport } from './mdpc-export';
+import { registerReport } from './mdpc-report';
 
 export function buildProgram(): Command {
   const program = configure(new Command('mdpc'))
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerSolve(program);
   registerRun(program);
   registerExport(program);
+  registerReport(program);
   checkPathsFirst(program);
   return program;
 }
