@@ -165,9 +165,9 @@ export function buildReport(o: ReportOpts, generatedAt = new Date().toISOString(
   }
   const series = ctx.series;
   const want = new Map<number, string[]>();
-  for (const t of at) want.set(t, ['--at']);
+  for (const t of at) want.set(t, ['asked with --at']);
   const onsets = report.onsets.slice(0, onsetMaps);
-  for (const on of onsets) want.set(on.step, [...(want.get(on.step) ?? []), `fault onset (${on.lines.map((l) => 'L' + l).join(' ')})`]);
+  for (const on of onsets) want.set(on.step, [...(want.get(on.step) ?? []), `fault onset ${on.lines.map((l) => 'L' + l).join(' ')}`]);
   const maps: RowMap[] = [];
   if (want.size > 0) {
     if (!series) throw new UsageError(`the case in ${dataDir} has no time series: the maps need the step's load`, '--data');

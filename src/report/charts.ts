@@ -72,18 +72,19 @@ export function lineChart(spec: ChartSpec): string {
   const n = xs.length;
   let xmin = Infinity, xmax = -Infinity;
   for (let i = 0; i < n; i++) { xmin = Math.min(xmin, xs[i]); xmax = Math.max(xmax, xs[i]); }
-  const hasBars = spec.series.some((s) => s.kind === 'bar' || s.kind === 'step');
-  if (hasBars) xmax += 1; // a step's value holds until the next step
-  if (!(xmax > xmin)) xmax = xmin + 1;
+  // every chart spans [first - 0.5, last + 0.5]: a step's bar or level is centred on it, and
+  // charts of one report line up above each other
+  const xlo = xmin - 0.5, xhi = xmax + 0.5;
   let ymin = Infinity, ymax = -Infinity;
   for (const s of spec.series) for (let i = 0; i < s.values.length; i++) { const v = s.values[i]; if (Number.isFinite(v)) { ymin = Math.min(ymin, v); ymax = Math.max(ymax, v); } }
   for (const v of [...(spec.yInclude ?? []), ...(spec.refLines ?? []).map((r) => r.y)]) { ymin = Math.min(ymin, v); ymax = Math.max(ymax, v); }
   if (!Number.isFinite(ymin)) { ymin = 0; ymax = 1; }
+  if (ymax === ymin) ymax = ymin >= 0 ? ymin + 1 : ymin + Math.abs(ymin) * 0.1;
   const yt = niceTicks(ymin, ymax, 4, spec.integer);
   const y0 = Math.min(ymin, yt[0]), y1 = Math.max(ymax, yt[yt.length - 1]);
   const ystep = yt.length > 1 ? yt[1] - yt[0] : 1;
   const xt = niceTicks(xmin, xmax, 6, true).filter((v) => v >= xmin && v <= xmax);
-  const X = (v: number): number => m.l + ((v - xmin) / (xmax - xmin)) * pw;
+  const X = (v: number): number => m.l + ((v - xlo) / (xhi - xlo)) * pw;
   const Y = (v: number): number => m.t + ph - ((v - y0) / (y1 - y0 || 1)) * ph;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}" font-family="Helvetica, Arial, sans-serif">`);
@@ -110,7 +111,8 @@ export function lineChart(spec: ChartSpec): string {
     out.push(`<text x="${m.l + pw - 3}" y="${f1(Y(rl.y) - 3)}" font-size="10" text-anchor="end" fill="${rl.color}">${esc(rl.label)}</text>`);
   }
   const barSeries = spec.series.filter((s) => s.kind === 'bar');
-  const bw = Math.max(0.6, (pw / Math.max(1, xmax - xmin)) * 0.8 / Math.max(1, barSeries.length));
+  const unit = pw / (xhi - xlo);
+  const bw = Math.max(0.6, (unit * 0.8) / Math.max(1, barSeries.length));
   for (const s of spec.series) {
     const kind = s.kind ?? 'line';
     if (kind === 'bar') {
@@ -120,9 +122,9 @@ export function lineChart(spec: ChartSpec): string {
       for (let i = 0; i < n; i++) {
         const v = s.values[i];
         if (!Number.isFinite(v) || v === 0) continue;
-        const x = X(xs[i]) + k * bw + bw * 0.1;
+        const x = X(xs[i]) - unit * 0.4 + k * bw;
         const y = Y(v);
-        parts.push(`M${f1(x)},${f1(base)}V${f1(y)}h${f1(bw)}V${f1(base)}Z`);
+        parts.push(`M${f1(x)},${f1(base)}V${f1(y)}h${f1(Math.max(0.6, bw))}V${f1(base)}Z`);
       }
       if (parts.length) out.push(`<path d="${parts.join('')}" fill="${s.color}"/>`);
       continue;
@@ -134,8 +136,7 @@ export function lineChart(spec: ChartSpec): string {
       if (!Number.isFinite(v)) { pen = false; continue; }
       const x = X(xs[i]), y = Y(v);
       if (kind === 'step') {
-        const xn = X(i + 1 < n ? xs[i + 1] : xs[i] + 1);
-        d += `${pen ? 'L' : 'M'}${f1(x)},${f1(y)}H${f1(xn)}`;
+        d += `${pen ? 'L' : 'M'}${f1(x - unit / 2)},${f1(y)}H${f1(x + unit / 2)}`;
       } else d += `${pen ? 'L' : 'M'}${f1(x)},${f1(y)}`;
       pen = true;
     }
@@ -150,7 +151,7 @@ export function lineChart(spec: ChartSpec): string {
     const items = spec.series.map((s) => ({ label: s.label, color: s.color, dash: s.dash ?? '' }));
     for (const it of items) {
       const w = 22 + it.label.length * 5.8 + 12;
-      if (lx + w > W - m.r && lx > m.l) { lx = m.l; ly += 12; }
+      if (lx + w > W - m.r && lx > m.l) { lx = m.l; ly += 13; }
       out.push(`<line x1="${lx}" x2="${lx + 16}" y1="${ly - 3.5}" y2="${ly - 3.5}" stroke="${it.color}" stroke-width="3"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`);
       out.push(`<text x="${lx + 20}" y="${ly}" font-size="10" fill="#222">${esc(it.label)}</text>`);
       lx += w;
@@ -178,14 +179,14 @@ export interface TimelineRow {
   spans: { from: number; to: number }[];
 }
 
-/** A timeline: one row per item (a faulted line), a bar where it is in force. */
+/** A timeline: one row per item (a faulted line), a bar over the steps [from, to) where it is in force; x from xmin to xmax (steps). */
 export function timeline(title: string, xmin: number, xmax: number, rows: TimelineRow[], width = 520): string {
   const rowH = 14;
   const m = { l: 58, r: 12, t: 26, b: 36 };
   const W = width, H = m.t + Math.max(1, rows.length) * rowH + m.b;
   const pw = W - m.l - m.r;
-  if (!(xmax > xmin)) xmax = xmin + 1;
-  const X = (v: number): number => m.l + ((v - xmin) / (xmax - xmin)) * pw;
+  const xlo = xmin - 0.5, xhi = xmax + 0.5;
+  const X = (v: number): number => m.l + ((v - xlo) / (xhi - xlo)) * pw;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" font-family="Helvetica, Arial, sans-serif">`);
   out.push(`<text x="${m.l}" y="16" font-size="13" font-weight="bold" fill="#111">${esc(title)}</text>`);
@@ -198,7 +199,7 @@ export function timeline(title: string, xmin: number, xmax: number, rows: Timeli
   rows.forEach((r, k) => {
     const y = m.t + k * rowH;
     out.push(`<text x="${m.l - 5}" y="${y + rowH - 3.5}" font-size="10.5" text-anchor="end" fill="#333">${esc(r.label)}</text>`);
-    for (const s of r.spans) out.push(`<rect x="${f1(X(s.from))}" y="${y + 2}" width="${f1(Math.max(1, X(s.to) - X(s.from)))}" height="${rowH - 4}" fill="${r.color}"/>`);
+    for (const s of r.spans) out.push(`<rect x="${f1(X(s.from - 0.5))}" y="${y + 2}" width="${f1(Math.max(1, X(s.to - 0.5) - X(s.from - 0.5)))}" height="${rowH - 4}" fill="${r.color}"/>`);
   });
   if (rows.length === 0) out.push(`<text x="${m.l + 6}" y="${m.t + 11}" font-size="11" fill="#555">no faults in force</text>`);
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`);

@@ -67,7 +67,7 @@ export function renderReportHtml(rep: RunReport, maps: RowMap[], opts: HtmlOptio
   const x = steps.map((s) => s.next);
   const markers = rep.onsets.map((o) => ({ x: o.step, color: FAULT_MARK }));
   const h = rep.stepHours;
-  const hUnit = h === 1 ? 'h' : `${h} h`;
+  const hUnit = `${h} h`;
   const termsUsed = rep.rewardTerms.filter((k) => steps.some((s) => s.terms[k] !== 0));
   const termsZero = rep.rewardTerms.filter((k) => !termsUsed.includes(k));
   const solverSteps = steps.filter((s) => s.solver);
@@ -120,7 +120,7 @@ export function renderReportHtml(rep: RunReport, maps: RowMap[], opts: HtmlOptio
     mtSeries.push({ label: `G${m.gen} (bus ${m.bus}) output`, color: c, values: steps.map((s) => s.mt[k].pKw), kind: 'step' });
     mtSeries.push({ label: `G${m.gen} set-point`, color: c, values: steps.map((s) => s.mt[k].setPointKw), kind: 'step', dash: '4 3' });
   });
-  if (mtSeries.length) charts.push(lineChart({ title: 'MT dispatch (actual output at t+1, set-point A(t))', yLabel: 'kW', x, markers, width: W, yInclude: [0], series: mtSeries }));
+  if (mtSeries.length) charts.push(lineChart({ title: 'MT dispatch (output at t+1; A(t) set-point dashed)', yLabel: 'kW', x, markers, width: W, yInclude: [0], series: mtSeries }));
   // faults: one row per line ever faulted
   const faultLines = [...new Set(steps.flatMap((s) => s.faults))].sort((a, b) => a - b);
   const rows: TimelineRow[] = faultLines.map((l) => {
@@ -133,14 +133,14 @@ export function renderReportHtml(rep: RunReport, maps: RowMap[], opts: HtmlOptio
     }
     return { label: `L${l}`, color: FAULT_MARK, spans };
   });
-  charts.push(timeline('Faults in force (line, steps)', x[0], x[x.length - 1] + 1, rows, W));
+  charts.push(timeline('Faults in force (line, steps)', x[0], x[x.length - 1], rows, W));
   if (solverSteps.length) {
     charts.push(lineChart({
       title: 'Solver time per step', yLabel: 's', x, markers, width: W, yInclude: [0],
       series: [{ label: 'total (model + solve)', color: '#444', values: steps.map((s) => (s.solver ? s.solver.totalMs / 1000 : NaN)) }, { label: 'HiGHS solve', color: '#1f78b4', values: steps.map((s) => (s.solver ? s.solver.solveMs / 1000 : NaN)), dash: '4 3' }],
     }));
     charts.push(lineChart({
-      title: 'HiGHS work and MIP gap per step', yLabel: 'B&B nodes', x, markers, width: W, yInclude: [0], integer: true,
+      title: 'HiGHS branch-and-bound nodes per step', yLabel: 'nodes', x, markers, width: W, yInclude: [0], integer: true,
       series: [{ label: 'branch-and-bound nodes', color: '#6a3d9a', values: steps.map((s) => (s.solver ? s.solver.nodes : NaN)), kind: 'bar' }],
     }));
   }
@@ -152,7 +152,7 @@ export function renderReportHtml(rep: RunReport, maps: RowMap[], opts: HtmlOptio
     const why = mp.reasons.join(', ');
     const faults = s.faults.length ? `faulted ${s.faults.map((l) => 'L' + l).join(' ')}` : 'no faults';
     const check = mp.rewardDiff > 1e-3 ? ` <span class="bad">(re-evaluated reward differs from the chain's by ${num(mp.rewardDiff, 4)}: the data or weights are not the run's)</span>` : '';
-    return `<figure id="map-${mp.step}"><figcaption><b>Step ${mp.step}</b> — ${esc(why)}: ${esc(faults)}${s.newFaults.length ? ` (new: ${s.newFaults.map((l) => 'L' + l).join(' ')})` : ''}; A(${s.step}) in force${switchText(s) ? ` (${esc(switchText(s))})` : ''}. Reward ${num(s.reward, 2)}, losses ${num(s.lossKw, 1)} kW, unserved ${num(s.unservedKw, 1)} kW, lowest voltage ${num(s.vMinPu, 4)} pu${mp.trippedMts.length ? `, MT ${mp.trippedMts.map((g) => 'G' + g).join(', ')} tripped` : ''}.${check}</figcaption><div class="map">${mp.svg}</div></figure>`;
+    return `<figure id="map-${mp.step}"><figcaption><b>Step ${mp.step}</b> (${esc(why)}): ${esc(faults)}${s.newFaults.length ? ` (new: ${s.newFaults.map((l) => 'L' + l).join(' ')})` : ''}; A(${s.step}) in force${switchText(s) ? ` (${esc(switchText(s))})` : ''}. Reward ${num(s.reward, 2)}, losses ${num(s.lossKw, 1)} kW, unserved ${num(s.unservedKw, 1)} kW, lowest voltage ${num(s.vMinPu, 4)} pu${mp.trippedMts.length ? `, MT ${mp.trippedMts.map((g) => 'G' + g).join(', ')} tripped` : ''}.${check}</figcaption><div class="map">${mp.svg}</div></figure>`;
   }).join('\n');
 
   // ---- switching table
@@ -187,13 +187,13 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:26px 0 8px;border-bott
 .card .k{font-size:12px;color:#555}.card .v{font-size:20px;font-weight:bold;margin:2px 0}.card .n{font-size:11.5px;color:#555;line-height:1.35}
 table{border-collapse:collapse;font-size:12.5px}td,th{border-bottom:1px solid #e6e6e6;padding:3px 7px;text-align:left;vertical-align:top}th{background:#f3f3f3;font-weight:600}
 td.r,th.r{text-align:right;font-variant-numeric:tabular-nums}.sw{display:inline-block;width:10px;height:10px;margin-right:6px;vertical-align:-1px}
-.terms{margin-top:10px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:10px 18px}
+.terms{margin-top:10px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:10px 18px}@media (max-width:760px){.charts{grid-template-columns:1fr}}
 .charts svg,.map svg{width:100%;height:auto;display:block}.map{max-width:900px}
 figure{margin:14px 0 22px}figcaption{font-size:13px;margin-bottom:6px;line-height:1.45}
 .note{color:#555;font-style:italic}.bad{color:#b2182b}.warn{color:#a05a00}.warnbox{border:1px solid #e08214;background:#fff7ec;padding:6px 12px;margin:12px 0;font-size:13px}
 tr.onset td{background:#fdecea}.steps{overflow-x:auto}details summary{cursor:pointer;font-weight:600;margin:6px 0}
 small{color:#666}code{font-size:12px}
-@media (max-width:560px){main{padding:10px}.charts{grid-template-columns:1fr}.card .v{font-size:18px}}
+@media (max-width:760px){main{padding:10px}.charts{grid-template-columns:1fr}.card .v{font-size:18px}.map{overflow-x:auto}.map svg{min-width:760px}}
 </style></head>
 <body><main>
 <h1>${esc(rep.title)}</h1>
