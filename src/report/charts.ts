@@ -37,6 +37,9 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const f1 = (v: number): string => (Math.round(v * 10) / 10).toString();
 
 /** About `count` round tick values covering [min, max] (steps of 1, 2 or 5 times a power of ten). */
+/** Up to this many markers are drawn as lines across a chart; more as ticks on its top edge. */
+export const MARKER_LINES = 24;
+
 export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
   if (!(max > min)) {
     const d = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
@@ -80,7 +83,7 @@ export function lineChart(spec: ChartSpec): string {
   for (const v of [...(spec.yInclude ?? []), ...(spec.refLines ?? []).map((r) => r.y)]) { ymin = Math.min(ymin, v); ymax = Math.max(ymax, v); }
   if (!Number.isFinite(ymin)) { ymin = 0; ymax = 1; }
   if (ymax === ymin) ymax = ymin >= 0 ? ymin + 1 : ymin + Math.abs(ymin) * 0.1;
-  const yt = niceTicks(ymin, ymax, 4, spec.integer);
+  const yt = niceTicks(ymin, ymax, 5, spec.integer);
   const y0 = Math.min(ymin, yt[0]), y1 = Math.max(ymax, yt[yt.length - 1]);
   const ystep = yt.length > 1 ? yt[1] - yt[0] : 1;
   const xt = niceTicks(xmin, xmax, 6, true).filter((v) => v >= xmin && v <= xmax);
@@ -102,9 +105,11 @@ export function lineChart(spec: ChartSpec): string {
   }
   out.push(`<text transform="translate(13 ${f1(m.t + ph / 2)}) rotate(-90)" font-size="10.5" text-anchor="middle" fill="#333">${esc(spec.yLabel)}</text>`);
   out.push(`<text x="${f1(m.l + pw / 2)}" y="${m.t + ph + 29}" font-size="10.5" text-anchor="middle" fill="#333">${esc(spec.xLabel ?? 'step')}</text>`);
-  for (const mk of spec.markers ?? []) {
-    if (mk.x < xmin || mk.x > xmax) continue;
-    out.push(`<line x1="${f1(X(mk.x))}" x2="${f1(X(mk.x))}" y1="${m.t}" y2="${m.t + ph}" stroke="${mk.color}" stroke-width="1" stroke-dasharray="3 2" opacity="0.8"/>`);
+  // markers: dashed lines across the plot, or (more than MARKER_LINES of them) ticks on its top edge
+  const mks = (spec.markers ?? []).filter((mk) => mk.x >= xmin && mk.x <= xmax);
+  for (const mk of mks) {
+    const y2 = mks.length > MARKER_LINES ? m.t + 6 : m.t + ph;
+    out.push(`<line x1="${f1(X(mk.x))}" x2="${f1(X(mk.x))}" y1="${m.t}" y2="${y2}" stroke="${mk.color}" stroke-width="${mks.length > MARKER_LINES ? 1.2 : 1}"${mks.length > MARKER_LINES ? '' : ' stroke-dasharray="3 2"'} opacity="0.8"/>`);
   }
   for (const rl of spec.refLines ?? []) {
     out.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${f1(Y(rl.y))}" y2="${f1(Y(rl.y))}" stroke="${rl.color}" stroke-dasharray="5 3"/>`);

@@ -6,7 +6,7 @@
  * table.
  */
 import { RewardTermName } from '../powerflow/reward';
-import { ChartSeries, lineChart, timeline, TimelineRow } from './charts';
+import { ChartSeries, lineChart, MARKER_LINES, timeline, TimelineRow } from './charts';
 import { RowMap } from './row-map';
 import { ReportStep, RunReport } from './run-report';
 
@@ -99,7 +99,7 @@ export function renderReportHtml(rep: RunReport, maps: RowMap[], opts: HtmlOptio
   // ---- charts
   const W = 520;
   const charts: string[] = [];
-  charts.push(lineChart({ title: 'Reward R(t+1) per step', yLabel: 'reward (money)', x, series: [{ label: 'reward', color: '#111', values: steps.map((s) => s.reward) }], markers, width: W }));
+  charts.push(lineChart({ title: 'Reward R(t+1) per step', yLabel: 'reward (money)', x, yInclude: [0], series: [{ label: 'reward', color: '#111', values: steps.map((s) => s.reward) }], markers, width: W }));
   charts.push(lineChart({
     title: 'Reward terms (costs, each ≥ 0)', yLabel: 'cost per step', x, markers, width: W, yInclude: [0],
     series: (termsUsed.length ? termsUsed : rep.rewardTerms.slice(0, 1)).map((k): ChartSeries => ({ label: TERM_LABELS[k] ?? k, color: TERM_COLORS[k] ?? '#999', values: steps.map((s) => s.terms[k as RewardTermName]) })),
@@ -171,7 +171,16 @@ export function renderReportHtml(rep: RunReport, maps: RowMap[], opts: HtmlOptio
   const openTable = steps.length <= 48 ? ' open' : '';
 
   const warnings = rep.warnings.length ? `<div class="warnbox"><b>Warnings</b><ul>${rep.warnings.slice(0, 20).map((w) => `<li>${esc(w)}</li>`).join('')}${rep.warnings.length > 20 ? `<li>… ${rep.warnings.length - 20} more (report.json)</li>` : ''}</ul></div>` : '';
-  const onsetList = rep.onsets.length ? rep.onsets.map((o) => `<a href="#map-${o.step}">step ${o.step}: ${o.lines.map((l) => 'L' + l).join(' ')}</a>`).join(' · ') : 'none';
+  const drawn = new Set(maps.map((mp) => mp.step));
+  const onsetText = (o: { step: number; lines: number[] }): string => {
+    const t = `step ${o.step}: ${o.lines.map((l) => 'L' + l).join(' ')}`;
+    return drawn.has(o.step) ? `<a href="#map-${o.step}">${t}</a>` : t;
+  };
+  const ONSETS_LISTED = 30;
+  const onsetList = rep.onsets.length
+    ? rep.onsets.slice(0, ONSETS_LISTED).map(onsetText).join(' · ') + (rep.onsets.length > ONSETS_LISTED ? ` · … ${rep.onsets.length - ONSETS_LISTED} more (every step in the table below, and report.json)` : '')
+    : 'none';
+  const markerWord = rep.onsets.length > MARKER_LINES ? 'Red ticks on the top edge of each chart mark' : 'Dashed red lines mark';
 
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -203,7 +212,7 @@ small{color:#666}code{font-size:12px}
 ${termsZero.length ? `<p class="note">Zero at every step: ${termsZero.map((k) => esc(TERM_LABELS[k] ?? k)).join(', ')} (not charted).</p>` : ''}
 ${warnings}</section>
 <h2>Per step</h2>
-<p class="note">Dashed red lines mark fault onsets: ${onsetList}.</p>
+<p class="note">${markerWord} the ${rep.onsets.length} fault onset${rep.onsets.length === 1 ? '' : 's'}: ${onsetList}.</p>
 ${noSolver}
 <div class="charts">${charts.join('\n')}</div>
 <h2>Feeder maps</h2>
