@@ -47,11 +47,15 @@ export function niceTicks(min: number, max: number, count = 5, integer = false):
   }
   const raw = (max - min) / Math.max(1, count);
   const p = 10 ** Math.floor(Math.log10(raw));
-  let step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+  // the round step whose tick count is nearest to `count`
+  let step = [1, 2, 5, 10].map((m) => m * p).reduce((best, s) => (Math.abs((max - min) / s - count) < Math.abs((max - min) / best - count) ? s : best));
   if (integer) step = Math.max(1, Math.round(step));
   const first = Math.ceil(min / step - 1e-9) * step;
   const out: number[] = [];
-  for (let v = first; v <= max + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let k = 0; first + k * step <= max + step * 1e-9; k++) {
+    const v = Number((first + k * step).toPrecision(12));
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  }
   return out;
 }
 
