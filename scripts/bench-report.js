@@ -3,7 +3,7 @@
  * Time `mdpc report` on a long chain: a 720-step restore-mode chain is made once with
  * `powerflow replay` over the bundled 33-bus series (its own fault events: dozens of onsets),
  * from a synthesized action file (a few radial configurations in turn, MTs dispatched), then the
- * report is built --repeat times: in this process (read, summarize, draw the maps, write the HTML
+ * report is built --repeat times (a map at every fault onset, as by default): in this process (read, summarize, draw the maps, write the HTML
  * text) and as the whole command (a new node process writing the three files).
  *
  *   npm run build && nice -n 10 node scripts/bench-report.js --steps 720 --repeat 5
@@ -36,7 +36,7 @@ const rp = spawnSync(process.execPath, [path.join(root, 'bin/powerflow.js'), 're
 if (rp.status !== 0) { process.stderr.write(rp.stderr); process.exit(1); }
 const replayMs = Date.now() - t0;
 
-const opts = { chain, outDir: path.join('out', 'res_MDPC'), onsetMaps: '12', at: [String(start + 1)], quiet: true };
+const opts = { chain, outDir: path.join('out', 'res_MDPC'), onsetMaps: 'all', at: [String(start + 1)], quiet: true };
 const inProcess = [];
 let built = null;
 for (let k = 0; k < repeat; k++) {

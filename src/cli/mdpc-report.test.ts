@@ -130,6 +130,14 @@ test('mdpc report --chain (a replay): the summary equals the chain read back, ma
   assert.equal(man.tool, 'mdpc report');
   assert.equal(man.transitions, 6);
   assert.deepEqual(listFiles(dir).filter((f) => /tmp|partial/.test(f)), []);
+  // --onset-maps 1: the first onset only; --out elsewhere
+  const other = path.join(dir, 'sub', 'one.html');
+  const r1 = runCli('mdpc', ['report', '--chain', chain, '--data', DATA_24H, '--onset-maps', '1', '--out', other, '--quiet']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const rep1 = JSON.parse(fs.readFileSync(path.join(dir, 'sub', 'one.json'), 'utf8'));
+  assert.deepEqual(rep1.maps.map((m: { step: number }) => m.step), [2]);
+  assert.equal(rep1.onsetsNotDrawn, 1);
+  assert.ok(fs.existsSync(path.join(dir, 'sub', 'one.manifest.json')));
 });
 
 test('mdpc report --run: solver status, gap, time and HiGHS work per step from the manifest', () => {
@@ -188,7 +196,7 @@ test('mdpc report: bad input exits 2 with one line naming the option or file, wr
     [['--chain', chain, '--data', DATA_24H, '--at', '3,99'], /^mdpc: option --at: step 99 is not a step of the chain: .* 1\.\.6\n$/],
     [['--chain', chain, '--data', DATA_24H, '--at', '0'], /^mdpc: option --at: step 0 is not a step of the chain: .*\(0 is the first S\(t\)/],
     [['--chain', chain, '--data', DATA_24H, '--out', path.join(dir, 'r.txt')], /^mdpc: option --out: expected a file name ending in \.html/],
-    [['--chain', chain, '--data', DATA_24H, '--onset-maps', '-1'], /^mdpc: option --onset-maps: expected an integer/],
+    [['--chain', chain, '--data', DATA_24H, '--onset-maps', '-1'], /^mdpc: option --onset-maps: expected all or a number of maps, found "-1"\n$/],
     [['--chain', chain, '--data', path.join(dir, 'nodata')], /^mdpc: option --data: data directory .* does not exist\n$/],
   ];
   const before = listFiles(dir).sort();

@@ -35,7 +35,7 @@ Examples:
 The page needs nothing else to be viewed (inline CSS and SVG, no script). Row k of a chain holds
 S(t), A(t), R(t+1), S(t+1): its figures are step t+1's, and --at T draws the feeder at step T
 (A(T-1) in force, evaluated again on the case data and checked against the chain's reward).
-Maps are drawn at each --at step and at the first --onset-maps fault onsets. The solver's status,
+Maps are drawn at each --at step and at every fault onset (--onset-maps N: the first N only). The solver's status,
 gap, time and HiGHS work per step come from an mdpc run manifest; a replayed chain has none (the
 report says so). The case is the manifest's (checked by hash), else --data, else the bundled one.
 Existing report files are replaced.`;
@@ -139,7 +139,8 @@ export interface BuiltReport {
 export function buildReport(o: ReportOpts, generatedAt = new Date().toISOString()): BuiltReport & { src: ChainSource } {
   const src = locateChain(o);
   const at = parseAt(o.at);
-  const onsetMaps = parseIntStrict(o.onsetMaps, '--onset-maps', 0, 10000);
+  if (o.onsetMaps !== 'all' && !/^\d+$/.test(o.onsetMaps.trim())) throw new UsageError(`expected all or a number of maps, found "${o.onsetMaps}"`, '--onset-maps');
+  const onsetMaps = o.onsetMaps === 'all' ? Infinity : parseIntStrict(o.onsetMaps, '--onset-maps', 0, 1_000_000);
   const dataDir = caseDir(o, src);
   const ctx = loadContext(dataDir, true);
   const weights = weightsFor(o, src);
@@ -220,7 +221,7 @@ export function reportCommand(o: ReportOpts): void {
   const dataFilesUsed = [built.src.chain, ...(built.src.manifestFile ? [built.src.manifestFile] : [])];
   writeManifest(outs.manifest, buildManifest('mdpc report', { ...o }, dataFilesUsed, { ...summary, data: built.dataDir, htmlBytes: Buffer.byteLength(built.html) }));
   process.stdout.write(JSON.stringify(summary) + '\n');
-  if (!o.quiet) process.stderr.write(`mdpc: report of ${T.transitions} transitions, ${built.maps.length} maps -> ${outs.html} (${(Buffer.byteLength(built.html) / 1024).toFixed(0)} kB, ${ms} ms)\n`);
+  if (!o.quiet) process.stderr.write(`mdpc: report of ${T.transitions} transitions, ${built.maps.length} map${built.maps.length === 1 ? '' : 's'} -> ${outs.html} (${(Buffer.byteLength(built.html) / 1024).toFixed(0)} kB, ${ms} ms)\n`);
 }
 
 export function registerReport(program: Command): void {
@@ -231,7 +232,7 @@ export function registerReport(program: Command): void {
     .option('--out-dir <dir>', 'where --run looks for the chain', path.join('out', 'res_MDPC'))
     .option('--out <file.html>', 'the page; FILE.json (summary) and FILE.manifest.json beside it (default: beside the chain, NAME.report.html)')
     .option('--at <steps>', 'draw the feeder at step T (comma list, repeatable)', collect)
-    .option('--onset-maps <N>', 'draw the feeder at the first N fault onsets', '12')
+    .option('--onset-maps <N>', 'draw the feeder at every fault onset (all), or at the first N', 'all')
     .option('--data <dir>', 'the case of the chain (default: the manifest\'s, else the bundled case)')
     .option('--weights <file>', 'reward weights of the chain (default: the manifest\'s, else the defaults): step length and the maps\' reward check')
     .option('--title <text>', 'the page title')
