@@ -35,10 +35,10 @@ Examples:
 The page needs nothing else to be viewed (inline CSS and SVG, no script). Row k of a chain holds
 S(t), A(t), R(t+1), S(t+1): its figures are step t+1's, and --at T draws the feeder at step T
 (A(T-1) in force, evaluated again on the case data and checked against the chain's reward).
-Maps are drawn at each --at step and at every fault onset (--onset-maps N: the first N only). The solver's status,
-gap, time and HiGHS work per step come from an mdpc run manifest; a replayed chain has none (the
-report says so). The case is the manifest's (checked by hash), else --data, else the bundled one.
-Existing report files are replaced.`;
+Maps are drawn at each --at step and at every fault onset (--onset-maps N: the first N only).
+The solver's status, gap, time and HiGHS work per step come from an mdpc run manifest; a
+replayed chain has none (the report says so). The case: --data, else the manifest's (found by
+the hash of its buses.csv and lines.csv), else the bundled one. Existing report files are replaced.`;
 
 interface ChainSource {
   chain: string;
@@ -231,7 +231,7 @@ export function registerReport(program: Command): void {
     .option('--chain <file.csv>', 'any chain of the full schema (mdpc run, powerflow replay); its NAME.manifest.json is read when beside it')
     .option('--out-dir <dir>', 'where --run looks for the chain', path.join('out', 'res_MDPC'))
     .option('--out <file.html>', 'the page; FILE.json (summary) and FILE.manifest.json beside it (default: beside the chain, NAME.report.html)')
-    .option('--at <steps>', 'draw the feeder at step T (comma list, repeatable)', collect)
+    .option('--at <steps>', 'draw the feeder at these steps: T or T1,T2 (repeatable)', collect)
     .option('--onset-maps <N>', 'draw the feeder at every fault onset (all), or at the first N', 'all')
     .option('--data <dir>', 'the case of the chain (default: the manifest\'s, else the bundled case)')
     .option('--weights <file>', 'reward weights of the chain (default: the manifest\'s, else the defaults): step length and the maps\' reward check')

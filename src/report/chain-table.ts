@@ -30,7 +30,7 @@ export function requiredColumns(net: Network): string[] {
     ...SCALAR_COLUMNS,
     ...REWARD_TERMS.map((t) => `R_${t}`),
     ...net.lines.flatMap((l) => [`S(t)_open_L${l.id}`, `S(t)_faulted_L${l.id}`, `S(t+1)_open_L${l.id}`, `S(t+1)_faulted_L${l.id}`, `A(t)_open_L${l.id}`]),
-    ...net.buses.flatMap((b) => [`S(t+1)_vPu_B${b.id}`, `A(t)_pickup_B${b.id}`, `S(t+1)_pKw_B${b.id}`]),
+    ...net.buses.flatMap((b) => [`S(t+1)_vPu_B${b.id}`, `A(t)_pickup_B${b.id}`]),
     ...net.generators.map((g) => `S(t+1)_genPKw_G${g.id}`),
     ...mts.flatMap((g) => [`A(t)_pMtKw_G${g.id}`, `A(t)_qMtKvar_G${g.id}`, `A(t)_gridForming_G${g.id}`]),
   ];

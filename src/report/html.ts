@@ -23,20 +23,6 @@ export function num(v: number | null | undefined, digits = 2): string {
   return `${neg ? '−' : ''}${grouped}${dec !== undefined ? '.' + dec : ''}`;
 }
 
-/** Line ids as compact ranges: 7-9, 14. */
-export function idList(ids: number[]): string {
-  if (ids.length === 0) return '';
-  const s = [...ids].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length; ) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
-    parts.push(j > i + 1 ? `${s[i]}–${s[j]}` : j === i + 1 ? `${s[i]}, ${s[j]}` : `${s[i]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-}
-
 const TERM_COLORS: Record<string, string> = { voltage: '#1f78b4', loss: '#33a02c', blackout: '#e31a1c', mt: '#6a3d9a', grid: '#b15928', switching: '#ff7f00', invalid: '#666666' };
 const TERM_LABELS: Record<string, string> = { voltage: 'voltage penalty', loss: 'loss cost', blackout: 'blackout (unserved)', mt: 'MT energy', grid: 'grid energy', switching: 'switching', invalid: 'invalid action' };
 const MT_COLORS = ['#6a3d9a', '#e08214', '#1b9e77', '#e7298a', '#66a61e', '#a6761d'];
