@@ -119,7 +119,7 @@ test('mdpc solve / merge / clean: bad output paths are exit 2 with one line nami
 test('--help of every mdpc command prints the exit codes exactly once', () => {
   const { buildProgram } = require('./mdpc') as typeof import('./mdpc');
   const names = buildProgram().commands.map((c) => c.name());
-  assert.deepEqual(names, ['solve', 'run', 'merge', 'clean', 'export', 'daemon']);
+  assert.deepEqual(names, ['solve', 'run', 'merge', 'clean', 'export', 'report', 'daemon']);
   for (const c of names) {
     const r = run([c, '--help'], os.tmpdir());
     assert.equal(r.code, 0, r.err);

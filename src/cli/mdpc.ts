@@ -7,6 +7,7 @@ import { packageVersion } from '../io/manifest';
 import { registerSolve } from './mdpc-solve';
 import { registerRun } from './mdpc-run';
 import { registerExport } from './mdpc-export';
+import { registerReport } from './mdpc-report';
 import { registerDaemon, runInDaemon, wantsDaemon } from './mdpc-daemon';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerSolve(program);
   registerRun(program);
   registerExport(program);
+  registerReport(program);
   registerDaemon(program, runHere);
   checkPathsFirst(program);
   return program;
