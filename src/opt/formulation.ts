@@ -24,7 +24,7 @@
 import { Network } from '../grid/network';
 import { Snapshot } from '../grid/series';
 import { RewardWeights, gridPrice, mtPrice } from '../powerflow/reward';
-import { adjacency, fundamentalLoops, reachable } from '../topology/graph';
+import { adjacency, bridges, chains, fundamentalLoops, reachable } from '../topology/graph';
 import { LinearModel } from './lp-model';
 
 export type Mode = 'reconfig' | 'restore';
@@ -105,7 +105,12 @@ export interface Formulation {
   firstPrunable: number;
   /** per bus: the step's upper voltage bound (pu) */
   vHiStep: Float64Array;
+  /** chain rows (reconfiguration): at most one open line per chain, relaxed per step where a chain is cut */
+  chains: ChainRow[];
 }
+
+/** A chain of lines through degree-2 buses (src/topology/graph.ts) and its row in the model. */
+export interface ChainRow { row: number; lines: number[]; inner: number[] }
 
 /** Something that can edit a model: a SyncedMip, or a plain LinearModel in tests. */
 export interface ModelEditor {
@@ -335,8 +340,9 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
     for (let k = 0; k < ng; k++) if (L.gf[k] >= 0) { idx.push(L.gf[k]); val.push(1); }
     lp.addRow('forest', idx, val, -net.substations.length, -net.substations.length);
   }
+  const chainRows: ChainRow[] = [];
   if (opts.tightening.chains && !restore) {
-    F_chains.set(lp, chains(net).map((ch, k) => ({
+    chainRows.push(...chains(net).map((ch, k) => ({
       row: lp.addRow(`chain_${k + 1}`, ch.lines.map((l) => L.sw[l]), ch.lines.map(() => 1), ch.lines.length - 1, Infinity),
       lines: ch.lines, inner: ch.inner,
     })));
@@ -372,87 +378,11 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   });
   const vHiStep = new Float64Array(nb);
   net.buses.forEach((b, i) => { vHiStep[i] = vBand(b, opts.voltage)[1]; });
-  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity };
+  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity, chains: chainRows };
 }
 
 function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
   return rule === 'hard' ? [b.vMinPu, b.vMaxPu] : SOFT_BAND_PU;
-}
-
-const F_chains = new WeakMap<LinearModel, { row: number; lines: number[]; inner: number[] }[]>();
-
-/** Maximal paths of two or more lines whose inner buses have degree 2 (substations excluded). */
-export function chains(net: Network): { lines: number[]; inner: number[] }[] {
-  const adj = adjacency(net);
-  const nb = net.buses.length;
-  const deg = (i: number): number => adj.start[i + 1] - adj.start[i];
-  const special = new Uint8Array(nb);
-  for (const s of net.substations) special[s] = 1;
-  const inner = (i: number): boolean => deg(i) === 2 && !special[i];
-  const used = new Uint8Array(net.lines.length);
-  const out: { lines: number[]; inner: number[] }[] = [];
-  for (let l0 = 0; l0 < net.lines.length; l0++) {
-    if (used[l0]) continue;
-    const ln = net.lines[l0];
-    if (!inner(ln.from) && !inner(ln.to)) continue;
-    // walk both ways through inner buses
-    const lines = [l0];
-    const inn: number[] = [];
-    used[l0] = 1;
-    for (const start of [ln.from, ln.to]) {
-      let bus = start;
-      let via = l0;
-      while (inner(bus)) {
-        inn.push(bus);
-        let next = -1;
-        for (let k = adj.start[bus]; k < adj.start[bus + 1]; k++) if (adj.line[k] !== via) next = k;
-        if (next < 0 || used[adj.line[next]]) break;
-        via = adj.line[next];
-        used[via] = 1;
-        lines.push(via);
-        bus = adj.bus[next];
-      }
-    }
-    if (lines.length >= 2) out.push({ lines, inner: inn });
-  }
-  return out;
-}
-
-/** Bridges of the graph of non-faulted lines (Tarjan, iterative). */
-export function bridges(net: Network, faulted: Uint8Array): Uint8Array {
-  const n = net.buses.length;
-  const adj = adjacency(net);
-  const disc = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const out = new Uint8Array(net.lines.length);
-  let time = 0;
-  for (let s = 0; s < n; s++) {
-    if (disc[s] >= 0) continue;
-    const stack: [number, number, number][] = [[s, -1, adj.start[s]]];
-    disc[s] = low[s] = time++;
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const [u, pl] = top;
-      if (top[2] < adj.start[u + 1]) {
-        const k = top[2]++;
-        const l = adj.line[k];
-        if (faulted[l] || l === pl) continue;
-        const w = adj.bus[k];
-        if (disc[w] < 0) {
-          disc[w] = low[w] = time++;
-          stack.push([w, l, adj.start[w]]);
-        } else low[u] = Math.min(low[u], disc[w]);
-      } else {
-        stack.pop();
-        if (stack.length) {
-          const p = stack[stack.length - 1][0];
-          low[p] = Math.min(low[p], low[u]);
-          if (low[u] > disc[p]) out[pl] = 1;
-        }
-      }
-    }
-  }
-  return out;
 }
 
 export interface StepInput {
@@ -561,7 +491,7 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
     else ed.setColBounds(L.sw[l], 0, 1);
   }
   // chains: with every inner bus energized, opening two lines of a chain would cut buses off
-  for (const ch of F_chains.get(F.lp) ?? []) {
+  for (const ch of F.chains) {
     const ok = ch.inner.every((i) => reach[i]) && ch.lines.every((l) => !inp.faulted[l]);
     ed.setRowBounds(ch.row, ok ? ch.lines.length - 1 : -Infinity, Infinity);
   }
