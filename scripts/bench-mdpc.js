@@ -34,6 +34,7 @@ const { loadCase } = require(path.join(D, 'grid', 'load-case'));
 const { loadSeries, nominalSnapshot, snapshot } = require(path.join(D, 'grid', 'series'));
 const { Expert } = require(path.join(D, 'opt', 'expert'));
 const { NAIVE, TIGHT } = require(path.join(D, 'opt', 'formulation'));
+const { roundsScheme } = require(path.join(D, 'opt', 'rounds-scheme'));
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
@@ -64,17 +65,19 @@ const dayMts = args.includes('--mt') ? [val('--mt', 'off')] : ['off', 'on'];
 const { median } = require('./bench-lib');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
 
+/** the rounds scheme (src/opt/rounds-scheme.ts): re-solve the MILP after every batch of cuts */
+const OLD = { heuristicEffort: 0.05 };
+const rounds = (polish, looseGap) => ({ ...OLD, scheme: roundsScheme({ polish, looseGap }) });
 /** the ladder: each row adds one change to the previous */
-const OLD = { scheme: 'rounds', heuristicEffort: 0.05 };
 const LADDER = [
-  ['naive: loose big-M, LP text re-parsed every round, no seeds/polish', { ...OLD, tightening: NAIVE, persistent: false, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ big-M per line from the data', { ...OLD, tightening: { ...NAIVE, bigM: 'data' }, persistent: false, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ loop, chain and bridge constraints', { ...OLD, tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: false, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ persistent HiGHS model (cuts added in place, MIP start)', { ...OLD, tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ LP polish of each topology + seed cuts', { ...OLD, tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0 }],
-  ['+ perspective / switch-strengthened cuts, data voltage bound', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0 }],
-  ['+ 10 rounds of cuts on the root LP relaxation', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0, rootCuts: 10 }],
-  ['+ loose gap (2 %) while cuts are found', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0.02, rootCuts: 10 }],
+  ['naive: loose big-M, LP text re-parsed every round, no seeds/polish', { ...rounds(false, 0), tightening: NAIVE, persistent: false, reuse: false, seedCuts: false }],
+  ['+ big-M per line from the data', { ...rounds(false, 0), tightening: { ...NAIVE, bigM: 'data' }, persistent: false, reuse: false, seedCuts: false }],
+  ['+ loop, chain and bridge constraints', { ...rounds(false, 0), tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: false, reuse: false, seedCuts: false }],
+  ['+ persistent HiGHS model (cuts added in place, MIP start)', { ...rounds(false, 0), tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false, seedCuts: false }],
+  ['+ LP polish of each topology + seed cuts', { ...rounds(true, 0), tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false, seedCuts: true }],
+  ['+ perspective / switch-strengthened cuts, data voltage bound', { ...rounds(true, 0), tightening: TIGHT, persistent: true, reuse: false, seedCuts: true }],
+  ['+ 10 rounds of cuts on the root LP relaxation', { ...rounds(true, 0), tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, rootCuts: 10 }],
+  ['+ loose gap (2 %) while cuts are found', { ...rounds(true, 0.02), tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, rootCuts: 10 }],
   ['certify: AC branch-exchange incumbent, cuts at its AC flows, 1 MILP', { tightening: TIGHT, reuse: false, rootCuts: 3, heuristicEffort: 0.05, nodeCuts: true }],
   ['+ HiGHS sub-MIP heuristics off (the incumbent is given)', { tightening: TIGHT, reuse: false, rootCuts: 3, nodeCuts: true }],
   ['+ no cut separation at B&B nodes (the default)', { tightening: TIGHT, reuse: false, rootCuts: 3 }],

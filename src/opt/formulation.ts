@@ -381,7 +381,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity, chains: chainRows };
 }
 
-function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
+export function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
   return rule === 'hard' ? [b.vMinPu, b.vMaxPu] : SOFT_BAND_PU;
 }
 
@@ -543,77 +543,4 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
     ed.setColCost(L.sw[l], c);
   }
   ed.setOffset(offset);
-}
-
-export type CutRow = { name: string; idx: number[]; val: number[]; lo: number; hi: number };
-
-/**
- * Tangent cuts of l v_f >= p^2 + q^2 at (p0, q0, v0), normalized by c = (p0^2 + q0^2) / v0^2 so
- * that a row's feasibility tolerance is relative to the flow. With a = p0/v0, b = q0/v0 and any
- * y > 0 with l y >= p^2 + q^2:  l >= 2a p + 2b q - c y  (since (p - a y)^2 + (q - b y)^2 >= 0).
- *  - y = v_f - vlo^2 (1 - sw): equals v_f on a closed line (the exact cone), and is >= 0 on an open
- *    one, where p = q = 0; on a fractional switch it is smaller than v_f, so the cut is stronger;
- *  - y = vhi^2 sw (the perspective of the cone, when tightening.perspective): v_f <= vhi^2.
- * For 'lindistflow' (approximate) y = 1.
- */
-export function cutRows(F: Formulation, l: number, p0: number, q0: number, v0: number): CutRow[] {
-  const L = F.L;
-  const a = p0 / v0;
-  const b = q0 / v0;
-  const c = a * a + b * b;
-  const f = F.net.lines[l].from;
-  const base = [L.ell[l], L.p[l], L.q[l]];
-  const bv = [1 / c, (-2 * a) / c, (-2 * b) / c];
-  if (F.opts.branch !== 'soc') return [{ name: `cut_${++F.cutCount}`, idx: base, val: bv, lo: -1, hi: Infinity }];
-  const vlo = vBand(F.net.buses[f], F.opts.voltage)[0];
-  const vhi = F.vHiStep[f];
-  const rows: CutRow[] = [{ name: `cut_${++F.cutCount}`, idx: [...base, L.v[f], L.sw[l]], val: [...bv, 1, vlo * vlo], lo: vlo * vlo, hi: Infinity }];
-  if (F.opts.tightening.perspective && seeding.has(F)) {
-    // the row index is where it will land: cut rows are always appended
-    F.persp.push({ row: F.lp.numRows + rows.length + (pendingCuts.get(F) ?? 0), l });
-    rows.push({ name: `cut_${++F.cutCount}`, idx: [...base, L.sw[l]], val: [...bv, vhi * vhi], lo: 0, hi: Infinity });
-  }
-  pendingCuts.set(F, (pendingCuts.get(F) ?? 0) + rows.length);
-  return rows;
-}
-
-/** formulations whose seed cuts are being generated (perspective cuts are always added to seeds) */
-export const seeding = new WeakSet<Formulation>();
-
-/** The perspective cut alone, at (p0, q0) taken as the flow of the fully closed line (v0 = vhi^2). */
-export function perspectiveRow(F: Formulation, l: number, p0: number, q0: number, vh2: number): CutRow[] {
-  const L = F.L;
-  const a = p0 / vh2;
-  const b = q0 / vh2;
-  const c = a * a + b * b;
-  F.persp.push({ row: F.lp.numRows + (pendingCuts.get(F) ?? 0), l });
-  pendingCuts.set(F, (pendingCuts.get(F) ?? 0) + 1);
-  return [{ name: `cut_${++F.cutCount}`, idx: [L.ell[l], L.p[l], L.q[l], L.sw[l]], val: [1 / c, (-2 * a) / c, (-2 * b) / c, vh2], lo: 0, hi: Infinity }];
-}
-
-/**
- * Drop cut rows that are slack (relative slack > keepSlack) at every given point; seed cuts
- * (cut rows created before the first step) are kept. Returns the number dropped.
- */
-export function pruneCuts(F: Formulation, ed: ModelEditor & { deleteRows(rows: number[]): Int32Array }, points: ArrayLike<number>[], keepSlack: number): number {
-  const lp = F.lp;
-  const drop: number[] = [];
-  for (let r = F.firstPrunable; r < lp.numRows; r++) {
-    if (!lp.rowName[r].startsWith('cut_')) continue;
-    let minSlack = Infinity;
-    for (const x of points) minSlack = Math.min(minSlack, lp.rowActivity(r, x) - lp.rowLower[r]);
-    if (minSlack > keepSlack) drop.push(r);
-  }
-  if (!drop.length) return 0;
-  const map = ed.deleteRows(drop);
-  F.persp = F.persp.filter((p) => map[p.row] >= 0).map((p) => ({ row: map[p.row], l: p.l }));
-  return drop.length;
-}
-
-/** rows handed out by cutRows but not yet appended to the model */
-const pendingCuts = new WeakMap<Formulation, number>();
-
-/** Call after appending the rows from cutRows to F.lp (directly or through a SyncedMip). */
-export function cutsAppended(F: Formulation): void {
-  pendingCuts.set(F, 0);
 }

@@ -97,7 +97,7 @@ test('a persistent model solved many times keeps its full time limit every time 
       k++;
     }
     const r = mip.runRelaxation({ timeLimitS: 0.15, relGap: 1e-9 });
-    assert.equal(r.status, 'optimal', `after ${k} MILP runs (${spentMs.toFixed(0)} ms) an LP with a 0.15 s limit gave ${r.highsStatus}`);
+    assert.equal(r.status, 'optimal', `after ${k} MILP runs (${spentMs.toFixed(0)} ms) an LP with a 0.15 s limit gave ${r.solverStatus}`);
   } finally {
     mip.dispose();
   }
@@ -162,7 +162,7 @@ test('stopAtBound interrupts a MILP once its bound reaches the value; onSolution
     const low = 0.9 * full.objective;
     const r = mip.run({ timeLimitS: 120, relGap: 1e-9, presolve: false, stopAtBound: low });
     assert.equal(r.interrupted, true);
-    assert.equal(r.highsStatus, 'Interrupted');
+    assert.equal(r.solverStatus, 'Interrupted');
     assert.equal(r.status, 'time-limit');
     assert.ok(r.bound >= low - 1e-9 && r.bound <= full.objective + 1e-9, `bound ${r.bound} in [${low}, ${full.objective}]`);
     assert.ok(r.nodes < full.nodes, `${r.nodes} nodes against ${full.nodes} for the full solve`);
