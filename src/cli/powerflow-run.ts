@@ -89,7 +89,7 @@ function parseMt(ctx: CaseContext, values: string[] | undefined, snap: Snapshot)
     const bus = net.busIndex.get(Number(m[1]));
     const gen = net.generators.findIndex((g) => g.kind === 'MT' && g.bus === bus);
     if (bus === undefined || gen < 0) {
-      const mts = net.generators.filter((g) => g.kind === 'MT').map((g) => net.buses[g.bus].id);
+      const mts = mtIndices(net).map((g) => net.buses[net.generators[g].bus].id);
       throw new UsageError(`no MT at bus ${m[1]}; the case has MTs at bus ${mts.join(', ') || '(none)'}`, '--mt');
     }
     const g = net.generators[gen];

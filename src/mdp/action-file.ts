@@ -17,7 +17,7 @@
 import { Network } from '../grid/network';
 import { readCsv, parseNumber } from '../io/csv';
 import { InputError } from '../io/errors';
-import { PAD } from './schema';
+import { PAD, mtsOf } from './schema';
 
 /** A parsed action: plain data, accepted as is by RestorationEnv.step. */
 export interface FileAction {
@@ -44,7 +44,7 @@ export function readActionFile(file: string, net: Network): ActionFile {
   const t = readCsv(file, true);
   const header = t.header!.map(strip);
   const col = (name: string): number => header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
-  const mts = net.generators.filter((g) => g.kind === 'MT');
+  const mts = mtsOf(net);
   const nl = net.lines.length;
   if (t.rows.length === 0) throw new InputError('EMPTY', 'expected at least one action row below the header', { file });
   for (let i = 0; i < t.rows.length; i++) {

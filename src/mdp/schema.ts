@@ -24,7 +24,7 @@
  * CONFIG_TABLE_LIMIT (the table is then not built).
  */
 import { Network } from '../grid/network';
-import { defaultGridForming } from '../grid/action';
+import { defaultGridForming, mtIndices } from '../grid/action';
 import { REWARD_TERMS } from '../powerflow/reward';
 import { reachable } from '../topology/graph';
 import { RadialTable, countRadialConfigurations, enumerateRadialConfigurations, findConfiguration } from '../topology/spanning-trees';
@@ -61,7 +61,7 @@ export interface Case33pyLayout {
 export function case33pyLayout(net: Network, faultSlots = 2): Case33pyLayout {
   const subs = new Set(net.substations);
   const pinBuses = net.buses.map((_, i) => i).filter((i) => !subs.has(i));
-  const mts = net.generators.map((g, i) => (g.kind === 'MT' ? i : -1)).filter((i) => i >= 0);
+  const mts = mtIndices(net);
   const openSlots = net.lines.length - (net.buses.length - net.substations.length);
   return { pinBuses, mts, openSlots: Math.max(0, openSlots), faultSlots };
 }
@@ -294,8 +294,9 @@ function fullStateColumns(net: Network, p: string): string[] {
   ];
 }
 
-function mtsOf(net: Network): Network['generators'] {
-  return net.generators.filter((g) => g.kind === 'MT');
+/** the MT generators, in the action's order */
+export function mtsOf(net: Network): Network['generators'] {
+  return mtIndices(net).map((g) => net.generators[g]);
 }
 
 function fullStateCells(s: ChainState, gfDefault: Uint8Array, table: RadialTable | null, cells: string[]): void {

@@ -21,7 +21,7 @@
  * MT: on_g binary, Pmin on <= pg <= Pmax on, Q likewise; gf_g <= on_g holds the voltage at 1 pu.
  * PV/WT: as given at an energized bus (curtailable option: up to the available output).
  */
-import { Network } from '../grid/network';
+import { Network, zBaseOhm } from '../grid/network';
 import { Snapshot } from '../grid/series';
 import { RewardWeights, gridPrice, mtPrice } from '../powerflow/reward';
 import { adjacency, bridges, chains, fundamentalLoops, reachable } from '../topology/graph';
@@ -187,7 +187,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   net.lines.forEach((ln, l) => {
     const id = ln.id;
     const kv = net.buses[ln.from].baseKv;
-    const zb = (kv * kv * 1000) / net.baseKva;
+    const zb = zBaseOhm(net, ln.from);
     L.rPu[l] = ln.rOhm / zb;
     L.xPu[l] = ln.xOhm / zb;
     const iBaseA = net.baseKva / (Math.sqrt(3) * kv);
