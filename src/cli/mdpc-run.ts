@@ -1,7 +1,6 @@
 /** `mdpc run`, `mdpc merge`, `mdpc clean`: expert MDP chains, shards and workers, log retention. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { checkOutputDir, checkOutputFile, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
@@ -12,6 +11,7 @@ import { planEpisodes, shardEpisodes, resumePoint, StepRecord, Episode } from '.
 import { ChainJob, ChainThread } from './chain-worker';
 import { acquireLock, lockFileFor } from '../io/lock';
 import { onCleanup } from '../io/signals';
+import { Pool, serveQueue, startPool } from '../io/worker-pool';
 import { sha256File, writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { pruneRunDirs } from '../io/retention';
@@ -109,7 +109,7 @@ export async function runCommand(o: RunOpts): Promise<void> {
   // the solves run in a thread of their own, so that this one takes signals at once
   const thread = new ChainThread();
   try {
-    if (o.shardQueue) await serveShardQueue((spec) => runShard(parseShard(spec)));
+    if (o.shardQueue) await serveQueue((spec) => runShard(parseShard(spec)));
     else await runShard(shard);
   } finally {
     await thread.close();
@@ -234,25 +234,6 @@ function checkSameShape(file: string, now: RowShape): void {
 }
 
 /**
- * Worker side of --workers: take shard specs ("e/E") from the parent over IPC, run each in this
- * process (the solver runtime is loaded and compiled once), answer when it is complete.
- */
-function serveShardQueue(runOne: (spec: string) => Promise<void>): Promise<void> {
-  const send = (m: object): Promise<void> => new Promise((resolve) => process.send!(m, () => resolve()));
-  return new Promise<void>((resolve, reject) => {
-    let chain = Promise.resolve();
-    process.on('message', (m: { shard?: string; done?: boolean }) => {
-      chain = chain.then(async () => {
-        if (m.done) { process.disconnect(); resolve(); return; }
-        await runOne(m.shard!);
-        await send({ finished: m.shard });
-      }).catch(reject);
-    });
-    void send({ ready: true });
-  });
-}
-
-/**
  * --workers K: one shard per episode (shard e/E takes episode e), K worker processes that each
  * take the next episode when theirs is complete (episodes differ in length: a static split would
  * leave a core idle); then the files merged into one.
@@ -261,10 +242,8 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
   const csvFile = `${base}.csv`;
   const release = acquireLock(base, (m) => process.stderr.write(`mdpc: ${m}\n`));
   // a signal to this process stops the workers too (each keeps its complete rows, frees its lock)
-  const children = new Set<ReturnType<typeof spawn>>();
-  const stopChildren = onCleanup(() => {
-    for (const c of children) c.kill('SIGTERM');
-  });
+  let pool: Pool | null = null;
+  const stopChildren = onCleanup(() => pool?.kill());
   try {
     if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
     const argv = process.argv.slice(2).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers' && !a.startsWith('--workers='));
@@ -284,31 +263,17 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
     bar?.start(steps, doneRows);
     const timer = bar ? setInterval(() => bar.update([...inFlight.values()].reduce((s, f) => s + countRows(`${f}.partial`), doneRows)), 500) : null;
     const t0 = Date.now();
-    let failed = false;
-    const worker = (w: number): Promise<number> => new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...argv, '--run', run, '--shard-queue', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-      children.add(child);
-      let err = '';
-      child.stderr!.on('data', (d) => (err += d));
-      child.on('message', () => {
-        // ready, or an episode finished: hand out the next one (none after a failure elsewhere)
-        const finished = inFlight.get(w);
-        if (finished !== undefined && bar) doneRows += countRows(finished);
-        const sh = failed ? undefined : queue.shift();
-        if (sh) inFlight.set(w, shardCsv(sh));
-        else inFlight.delete(w);
-        child.send(sh ? { shard: `${sh.index}/${sh.count}` } : { done: true });
-      });
-      child.on('exit', (code) => {
-        children.delete(child);
-        if (code !== 0) {
-          failed = true;
-          process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${w}): `));
-        }
-        resolve(code ?? 1);
-      });
+    pool = startPool({
+      command: process.execPath, args: [bin, ...argv, '--run', run, '--shard-queue', '--quiet'], workers,
+      jobs: queue.map((sh) => `${sh.index}/${sh.count}`),
+      onStart: (w, job) => inFlight.set(w, shardCsv(parseShard(job))),
+      onFinish: (w, job) => {
+        inFlight.delete(w);
+        if (bar) doneRows += countRows(shardCsv(parseShard(job)));
+      },
+      onFailure: (w, _code, err) => process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${w}): `)),
     });
-    const codes = await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, w) => worker(w)));
+    const codes = await pool.done;
     if (timer) clearInterval(timer);
     bar?.stop();
     const bad = codes.find((c) => c !== 0);

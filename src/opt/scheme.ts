@@ -29,14 +29,11 @@ export interface ExpertOptions extends FormulationOptions {
    * MILPs after a step's first one run at this fraction of the gap: HiGHS measures its gap against
    * its own incumbent, after the first round often a cone-breaking point just below the exact
    * incumbent, and with the full gap its bound then falls just short of certifying the exact one
-   * (a day step took 4 MILPs, now 2; the MT day 144-151 s -> 134-142 s in paired runs). 0.3
-   * rather than 0.5: MT day 93 -> 86 MIP solves, 9,284 -> 8,518 nodes, 1.317 M -> 1.143 M LP iterations
-   * (0.2: 1.3 % fewer iterations than 0.5 on its first 8 steps, 0.3: 14 % fewer); the MTs-off days
-   * are unchanged (their steps rarely need a second MILP)
+   * (README, mdpc benchmark: the figures behind 0.3)
    */
   laterGapFactor: number;
   /** after each step drop the cuts whose relative slack at its solution exceeds this (0 = keep
-   * all): fewer rows make every branch-and-bound node cheaper; 0.01 measured best on the day */
+   * all): fewer rows make every branch-and-bound node cheaper */
   pruneSlack: number;
   /** start each model with cuts at the AC flows of the meshed and the normal topology */
   seedCuts: boolean;
@@ -53,19 +50,20 @@ export interface ExpertOptions extends FormulationOptions {
   scheme: 'certify' | StepScheme;
   /** HiGHS' primal heuristic effort in the MILP (0 = none; an exact incumbent is already offered) */
   heuristicEffort: number;
-  /** HiGHS separates cuts at every node, not only the root (measured: ~20 % slower here) */
+  /** the solver separates cuts at every node, not only the root (slower here: README, the ladder) */
   nodeCuts: boolean;
   /** 'certify': interrupt a MILP as soon as its bound certifies the exact incumbent */
   stopAtCertificate: boolean;
   /** 'certify': also converge the topologies of up to this many of a MILP's other improving points */
   pointPolish: number;
-  /** 'certify': after a MILP whose point breaks the cones, an AC branch exchange from its topology with its dispatch (cuts at the flows around it) */
+  /** 'certify': after a MILP whose point breaks the cones, an AC branch exchange from its topology
+   * with its dispatch (cuts at the flows around it) */
   pointExchange: boolean;
   /**
    * 'certify', restore mode: HiGHS' gap in a step's first MILP when larger than `gap`. Its point
    * mostly places cuts (island flows are far from the seed cuts, so it breaks the cones and a
-   * second MILP follows anyway); the bound still certifies through stopAtCertificate. 0.03: restore
-   * N-2 [1,2] [1,3] [2,18] [1,10] 4,659 -> 3,614 nodes, 398k -> 321k LP iterations
+   * second MILP follows anyway); the bound still certifies through stopAtCertificate (README,
+   * the restore benchmark: the figures behind 0.03)
    */
   firstGap: number;
 }
