@@ -69,7 +69,8 @@ export class AcSearch {
    * counted against `prevOpen`. Cheap (a few hundred power flows on the 33-bus feeder) and only a
    * start: the MILP decides. Returns the local optimum and its cost.
    */
-  branchExchange(snap: Snapshot, start: Uint8Array | null, prevOpen: Uint8Array | null, faulted: Uint8Array, mode: Mode, onFlow?: (flow: AcFlow) => void, dispatch?: ExpertAction): { open: Uint8Array; cost: number } {
+  branchExchange(snap: Snapshot, start: Uint8Array | null, prevOpen: Uint8Array | null, faulted: Uint8Array, mode: Mode, onFlow?: (flow: AcFlow) => void,
+    dispatch?: ExpertAction): { open: Uint8Array; cost: number } {
     const net = this.net;
     const nl = net.lines.length;
     const open = new Uint8Array(nl);
@@ -180,7 +181,8 @@ export class AcSearch {
     for (let l = 0; l < nl; l++) if (faulted[l]) lineOpen[l] = 1;
     const M = this.mts.length;
     void snap;
-    return { lineOpen, openLines: openLineIds(net, lineOpen), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
+    return { lineOpen, openLines: openLineIds(net, lineOpen), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M),
+      pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
   }
 
   /** The AC evaluation of an action: the environment's (src/powerflow/evaluate.ts), on this snapshot and faults. */
@@ -190,10 +192,13 @@ export class AcSearch {
     const pf = ev.pf;
     if (onFlow && pf.converged) onFlow(pf);
     return {
-      converged: pf.converged, lossKw: ev.lossKw, vMinPu: pf.converged ? pf.vMinPu : 0, vMinBus: pf.converged && pf.vMinBus >= 0 ? net.buses[pf.vMinBus].id : -1,
-      vMaxPu: pf.converged ? pf.vMaxPu : 0, loadKw: ev.loadKw, servedKw: ev.servedKw, unservedKw: ev.unservedKw, shedKw: ev.shedKw, switchOps: ev.switchOps, reward: ev.reward,
+      converged: pf.converged, lossKw: ev.lossKw, vMinPu: pf.converged ? pf.vMinPu : 0, vMinBus: pf.converged &&
+        pf.vMinBus >= 0 ? net.buses[pf.vMinBus].id : -1,
+      vMaxPu: pf.converged ? pf.vMaxPu : 0, loadKw: ev.loadKw, servedKw: ev.servedKw, unservedKw: ev.unservedKw, shedKw: ev.shedKw, switchOps: ev.switchOps,
+        reward: ev.reward,
       mtPKw: Array.from(ev.mtPKw), mtQKvar: Array.from(ev.mtQKvar), tripped: ev.tripped.map((k) => net.generators[this.mts[k]].id),
-      islands: pf.islands.filter((i) => i.status !== 'dark').map((i) => ({ sourceBus: net.buses[i.sourceBus].id, sourceKind: i.sourceKind, buses: i.buses.length })),
+      islands: pf.islands.filter((i) => i.status !== 'dark').map((i) => ({ sourceBus: net.buses[i.sourceBus].id, sourceKind: i.sourceKind,
+        buses: i.buses.length })),
     };
   }
 }

@@ -17,7 +17,8 @@ import { MipOutcome, MipSettings, MipStatus } from './solver';
  */
 export function certify(ctx: SchemeContext): SchemeResult {
   const { F, mip, snap, prevOpen, faultMask, mode, deadline, opts: o, search } = ctx;
-  const out = { last: null as MipOutcome | null, rounds: 0, lpRounds: 0, maxViol: Infinity, solveMs: 0, mipMs: [] as number[], converged: false, failure: null as string | null };
+  const out = { last: null as MipOutcome | null, rounds: 0, lpRounds: 0, maxViol: Infinity, solveMs: 0, mipMs: [] as number[], converged: false,
+    failure: null as string | null };
   let best: MipOutcome | null = null;
   const consider = (p: MipOutcome | null, why: string): void => {
     if (!p) return;
@@ -30,9 +31,11 @@ export function certify(ctx: SchemeContext): SchemeResult {
   const exchange = (from: Uint8Array | null, dispatch: ExpertAction | undefined, what: string): Uint8Array => {
     const t0 = performance.now();
     const rows: CutRow[] = [];
-    const { open } = search.branchExchange(snap, from, prevOpen, faultMask, mode, o.seedCuts ? (flow) => rows.push(...acCuts(F, flow, seen)) : undefined, dispatch);
+    const { open } = search.branchExchange(snap, from, prevOpen, faultMask, mode, o.seedCuts ? (flow) => rows.push(...acCuts(F, flow, seen)) : undefined,
+      dispatch);
     appendCuts(F, mip, rows);
-    mip.note(`-- AC branch exchange${what}: open [${openLineIds(F.net, open).join(',')}] in ${(performance.now() - t0).toFixed(1)} ms, ${rows.length} cuts at the AC flows it met`);
+    mip.note(`-- AC branch exchange${what}: open [${openLineIds(F.net, open).join(',')}] in ${(performance.now() - t0).toFixed(1)} ms, ${rows.length} ` +
+      `cuts at the AC flows it met`);
     return open;
   };
   let from = prevOpen;
@@ -46,7 +49,8 @@ export function certify(ctx: SchemeContext): SchemeResult {
       const a = search.branchExchange(snap, null, null, faultMask, mode);
       const b = search.branchExchange(snap, mesh, null, faultMask, mode);
       from = b.cost < a.cost ? b.open : a.open;
-      mip.note(`-- start: exchange from the normal topology ${a.cost}, from sequential opening [${openLineIds(F.net, mesh).join(',')}] ${b.cost}; ${(performance.now() - t0).toFixed(1)} ms`);
+      mip.note(`-- start: exchange from the normal topology ${a.cost}, from sequential opening [${openLineIds(F.net, mesh).join(',')}] ${b.cost}; ` +
+        `${(performance.now() - t0).toFixed(1)} ms`);
     }
   }
   const startOpen = exchange(from, undefined, '');
@@ -70,18 +74,22 @@ export function certify(ctx: SchemeContext): SchemeResult {
     const found: { x: Float64Array; objective: number }[] = [];
     const target = best && o.stopAtCertificate ? (best as MipOutcome).objective - o.gap * Math.max(Math.abs((best as MipOutcome).objective), 1e-9) : undefined;
     const r = mip.run({
-      timeLimitS: secondsLeft(deadline), relGap: out.rounds > 1 ? o.gap * o.laterGapFactor : mode === 'restore' ? Math.max(o.gap, o.firstGap) : o.gap, heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts,
+      timeLimitS: secondsLeft(deadline), relGap: out.rounds > 1 ? o.gap * o.laterGapFactor : mode === 'restore' ? Math.max(o.gap, o.firstGap) : o.gap,
+        heuristicEffort: o.heuristicEffort, nodeCuts: o.nodeCuts,
       stopAtBound: target, onSolution: o.pointPolish > 0 ? (x, objective) => found.push({ x, objective }) : undefined,
     });
     out.solveMs += r.timeMs;
     out.mipMs.push(r.timeMs);
-    mip.note(`-- MILP ${out.rounds}: ${r.solverStatus}${r.interrupted ? ' (bound certifies the exact incumbent)' : ''}, objective ${r.objective}, bound ${r.bound}, ${r.nodes} nodes, ${r.timeMs.toFixed(1)} ms`);
+    mip.note(`-- MILP ${out.rounds}: ${r.solverStatus}${r.interrupted ? ' (bound certifies the exact incumbent)' : ''}, objective ${r.objective}, bound ` +
+      `${r.bound}, ${r.nodes} nodes, ${r.timeMs.toFixed(1)} ms`);
     if (r.interrupted && r.status === 'time-limit') (r as { status: MipStatus }).status = 'optimal';
     if (Number.isFinite(r.bound)) bound = Math.max(bound, r.bound);
-    if (r.status === 'infeasible') { out.failure = `${r.solverStatus} in MILP ${out.rounds}`; if (!best) return { ...out, last: { ...r, status: 'infeasible' } }; break; }
+    if (r.status === 'infeasible') { out.failure = `${r.solverStatus} in MILP ${out.rounds}`; if (!best) return { ...out,
+      last: { ...r, status: 'infeasible' } }; break; }
     if (r.hasSolution) {
       const cuts = violatedCuts(F, r.x, o.violationTol);
-      mip.note(`   MILP ${out.rounds} point: open [${actionOfPoint(F, r.x, faultMask, prevOpen, snap).openLines.join(',')}], max cone violation ${cuts.maxViol.toExponential(3)}`);
+      mip.note(`   MILP ${out.rounds} point: open [${actionOfPoint(F, r.x, faultMask, prevOpen, snap).openLines.join(',')}], max cone violation ` +
+        `${cuts.maxViol.toExponential(3)}`);
       if (cuts.rows.length === 0) consider(r, `MILP ${out.rounds}`);
       else {
         // the MILP's point is not exact: converge its topology, and cut the point off

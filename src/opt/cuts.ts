@@ -73,7 +73,8 @@ export function perspectiveRow(F: Formulation, l: number, p0: number, q0: number
   const a = p0 / vh2;
   const b = q0 / vh2;
   const c = a * a + b * b;
-  return [{ name: `cut_${++F.cutCount}`, idx: [L.ell[l], L.p[l], L.q[l], L.sw[l]], val: [1 / c, (-2 * a) / c, (-2 * b) / c, vh2], lo: 0, hi: Infinity, perspectiveOf: l }];
+  return [{ name: `cut_${++F.cutCount}`, idx: [L.ell[l], L.p[l], L.q[l], L.sw[l]], val: [1 / c, (-2 * a) / c, (-2 * b) / c, vh2], lo: 0, hi: Infinity,
+    perspectiveOf: l }];
 }
 
 /**
@@ -178,7 +179,8 @@ export function addSeedCuts(F: Formulation, evaluator: ActionEvaluator, snap: Sn
  * Drop cut rows that are slack (relative slack > keepSlack) at every given point; seed cuts
  * (cut rows created before the first step) are kept. Returns the number dropped.
  */
-export function pruneCuts(F: Formulation, ed: ModelEditor & { deleteRows(rows: number[]): Int32Array }, points: ArrayLike<number>[], keepSlack: number): number {
+export function pruneCuts(F: Formulation, ed: ModelEditor & { deleteRows(rows: number[]): Int32Array }, points: ArrayLike<number>[],
+  keepSlack: number): number {
   const lp = F.lp;
   const drop: number[] = [];
   for (let r = F.firstPrunable; r < lp.numRows; r++) {

@@ -108,14 +108,16 @@ test('exactness on sampled snapshots of the bundled data (MTs off, no faults): A
       const oracle = enumerateBest(net, snap);
       assert.equal(r.fallback, false);
       assert.equal(r.status, 'optimal');
-      assert.ok(r.eval.lossKw <= oracle.lossKw * 1.001, `step ${t}: expert ${r.eval.lossKw} kW (open ${r.action.openLines}) vs best ${oracle.lossKw} kW (open ${oracle.open})`);
+      assert.ok(r.eval.lossKw <= oracle.lossKw * 1.001, `step ${t}: expert ${r.eval.lossKw} kW (open ${r.action.openLines}) vs best ${oracle.lossKw} kW ` +
+        `(open ${oracle.open})`);
     }
   } finally {
     ex.dispose();
   }
 });
 
-test('episode start: the exchange from the normal topology stops in a local optimum on the 24-hour case; from the sequential-opening topology it reaches the enumerated best', async () => {
+test('episode start: the exchange from the normal topology stops in a local optimum on the 24-hour case; from the sequential-opening topology it ' +
+  'reaches the enumerated best', async () => {
   const dir = path.join(__dirname, '..', '..', 'data', 'ieee33-24h');
   const net = loadCase(dir);
   const snap = snapshot(loadSeries(net, dir)!, 0);

@@ -144,7 +144,8 @@ export class Expert {
    * The decision alone, for a caller that evaluates the action itself (the chain runner: the
    * environment's step is the one AC evaluation of the action).
    */
-  decide(snap: Snapshot, prevOpen: Uint8Array | null, faulted: number[] = snap.faulted, mode: Mode = this.opts.mode, stepOpts: StepOptions = {}): ExpertDecision {
+  decide(snap: Snapshot, prevOpen: Uint8Array | null, faulted: number[] = snap.faulted, mode: Mode = this.opts.mode,
+    stepOpts: StepOptions = {}): ExpertDecision {
     return this.run(snap, prevOpen, faulted, mode, stepOpts, false);
   }
 
@@ -161,7 +162,8 @@ export class Expert {
     const buildMs = b0 + performance.now() - tApply;
     const cutsBefore = F.cutCount;
     const work0 = { ...mip.work };
-    mip.note(`== step ${snap.step} mode ${mode} objective ${o.objective} branch ${o.branch} gap ${o.gap} faults [${faulted.map((l) => net.lines[l].id).join(',')}]`);
+    mip.note(`== step ${snap.step} mode ${mode} objective ${o.objective} branch ${o.branch} gap ${o.gap} faults ` +
+      `[${faulted.map((l) => net.lines[l].id).join(',')}]`);
 
     const deadline = tStart + o.timeLimitS * 1000;
     let solveMs = this.rootCuts(F, mip, deadline);
@@ -185,15 +187,18 @@ export class Expert {
     let logFile: string | null = null;
     const dir = stepOpts.runDir !== undefined ? stepOpts.runDir : o.logDir;
     const tag = stepOpts.tag ?? String(snap.step);
-    mip.note(`== result: status ${status}${fallback ? ' (fallback: ' + (failure ?? 'no solution') + ')' : ''}, rounds ${rounds}, LP rounds ${lpRounds}, cuts +${F.cutCount - cutsBefore} (${F.cutCount} in model), max violation ${maxViol}, objective ${last?.objective ?? NaN}`);
-    if (ev) mip.note(`   AC evaluation: loss ${ev.lossKw.toFixed(4)} kW, vmin ${ev.vMinPu.toFixed(5)} pu, unserved ${ev.unservedKw.toFixed(3)} kW, reward ${ev.reward.total.toFixed(4)}`);
+    mip.note(`== result: status ${status}${fallback ? ' (fallback: ' + (failure ?? 'no solution') + ')' : ''}, rounds ${rounds}, LP rounds ${lpRounds}, ` +
+      `cuts +${F.cutCount - cutsBefore} (${F.cutCount} in model), max violation ${maxViol}, objective ${last?.objective ?? NaN}`);
+    if (ev) mip.note(`   AC evaluation: loss ${ev.lossKw.toFixed(4)} kW, vmin ${ev.vMinPu.toFixed(5)} pu, unserved ${ev.unservedKw.toFixed(3)} kW, ` +
+      `reward ${ev.reward.total.toFixed(4)}`);
     const logText = mip.takeLog();
     if (dir) {
       fs.mkdirSync(dir, { recursive: true });
       lpFile = path.join(dir, `step_${tag}.lp`);
       logFile = path.join(dir, `step_${tag}.log`);
       writeFileAtomic(lpFile, F.lp.toLpText([
-        `case33ts mdpc expert model, step ${snap.step}, mode ${mode}, objective ${o.objective}, branch ${o.branch}${o.branch === 'lindistflow' ? ' (APPROXIMATE)' : ''}`,
+        `case33ts mdpc expert model, step ${snap.step}, mode ${mode}, objective ${o.objective}, ` +
+          `branch ${o.branch}${o.branch === 'lindistflow' ? ' (APPROXIMATE)' : ''}`,
         `per unit on ${net.baseKva} kVA; ${F.cutCount} outer-approximation cuts included; status ${status}, objective ${last?.objective ?? 'none'}`,
       ]));
       writeFileAtomic(logFile, logText);

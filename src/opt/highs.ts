@@ -132,7 +132,8 @@ export class SyncedMip implements MipModel {
       rowLower: lp.rowLower.map(inf(h)),
       rowUpper: lp.rowUpper.map(inf(h)),
       offset: lp.objOffset,
-      matrix: { format: 'csr', numRows: lp.numRows, numCols: lp.numCols, starts: Int32Array.from(lp.rowStart), indices: Int32Array.from(lp.rowIdx.slice(0, nnz)), values: Float64Array.from(lp.rowVal) },
+      matrix: { format: 'csr', numRows: lp.numRows, numCols: lp.numCols, starts: Int32Array.from(lp.rowStart),
+        indices: Int32Array.from(lp.rowIdx.slice(0, nnz)), values: Float64Array.from(lp.rowVal) },
       integrality: Int32Array.from(lp.colInt.map((b) => (b ? 1 : 0))),
       colNames: lp.colName,
       rowNames: lp.rowName,
@@ -203,7 +204,9 @@ export class SyncedMip implements MipModel {
       upper.push(inf(this.h)(r.hi));
     }
     const first = this.m.getDimensions().numRows;
-    this.m.addRows({ lower: Float64Array.from(lower), upper: Float64Array.from(upper), matrix: { format: 'csr', numRows: rows.length, numCols: this.lp.numCols, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) } } as never);
+    this.m.addRows({ lower: Float64Array.from(lower), upper: Float64Array.from(upper),
+      matrix: { format: 'csr', numRows: rows.length, numCols: this.lp.numCols, starts: Int32Array.from(starts), indices: Int32Array.from(indices),
+      values: Float64Array.from(values) } } as never);
     rows.forEach((r, k) => this.m.passRowName(first + k, r.name));
   }
 
@@ -252,15 +255,18 @@ export class SyncedMip implements MipModel {
       code = r.modelStatus;
     } catch (e) {
       logs.push(`solver error: ${(e as Error).message}\n`);
-      return { status: 'failed', solverStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN, x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0, lpIterations: NaN };
+      return { status: 'failed', solverStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN,
+        x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0, lpIterations: NaN };
     }
-    return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')), interrupted }, !this.relaxing);
+    return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')), interrupted },
+      !this.relaxing);
   }
 
   /** the work done since `before` (a copy of `work` taken earlier) */
   workSince(before: SolverWork): SolverWork {
     const w = this.work;
-    return { mipSolves: w.mipSolves - before.mipSolves, lpSolves: w.lpSolves - before.lpSolves, nodes: w.nodes - before.nodes, lpIterations: w.lpIterations - before.lpIterations };
+    return { mipSolves: w.mipSolves - before.mipSolves, lpSolves: w.lpSolves - before.lpSolves, nodes: w.nodes - before.nodes,
+      lpIterations: w.lpIterations - before.lpIterations };
   }
 
   private count(o: MipOutcome, milp: boolean): MipOutcome {
