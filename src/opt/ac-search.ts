@@ -73,10 +73,7 @@ export class AcSearch {
     dispatch?: ExpertAction): { open: Uint8Array; cost: number } {
     const net = this.net;
     const nl = net.lines.length;
-    const open = new Uint8Array(nl);
-    if (start) open.set(start);
-    else for (const l of normallyOpenLines(net)) open[l] = 1;
-    for (let l = 0; l < nl; l++) if (faulted[l]) open[l] = 1;
+    const open = this.topologyFrom(start, faulted);
     // MTs off unless dispatched (no grid-forming choice: all load on, no islands needed)
     const M = this.mts.length;
     const trial: GridAction = {
@@ -171,14 +168,20 @@ export class AcSearch {
     }
   }
 
+  /** `open` (1 = open; null: the normally open lines) with the faulted lines open too, as a new mask. */
+  private topologyFrom(open: Uint8Array | null, faulted: Uint8Array): Uint8Array {
+    const nl = this.net.lines.length;
+    const out = new Uint8Array(nl);
+    if (open) out.set(open);
+    else for (const l of normallyOpenLines(this.net)) out[l] = 1;
+    for (let l = 0; l < nl; l++) if (faulted[l]) out[l] = 1;
+    return out;
+  }
+
   /** Keep the previous topology (faulted lines open), MTs off, PV/WT as given; cut-off buses are dark. */
   fallbackAction(snap: Snapshot, prevOpen: Uint8Array | null, faulted: Uint8Array): ExpertAction {
     const net = this.net;
-    const nl = net.lines.length;
-    const lineOpen = new Uint8Array(nl);
-    if (prevOpen) lineOpen.set(prevOpen);
-    else for (const l of normallyOpenLines(net)) lineOpen[l] = 1;
-    for (let l = 0; l < nl; l++) if (faulted[l]) lineOpen[l] = 1;
+    const lineOpen = this.topologyFrom(prevOpen, faulted);
     const M = this.mts.length;
     void snap;
     return { lineOpen, openLines: openLineIds(net, lineOpen), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M),
