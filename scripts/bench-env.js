@@ -108,7 +108,8 @@ async function benchServe(pipelined, vector = 0) {
   const steps = Math.min(STEPS, 10000);
   const runs = [];
   for (let r = 0; r < REPEATS; r++) {
-    const child = spawn(process.execPath, [CLI, 'serve', '--obs', OBS, '--data', DATA, '--start', 'random', ...(MASK ? ['--mask'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--obs', OBS, '--data', DATA, '--start', 'random', ...(MASK ? ['--mask'] : [])],
+      { stdio: ['pipe', 'pipe', 'inherit'] });
     const rl = readline.createInterface({ input: child.stdout });
     const queue = [];
     let waiting = null;
@@ -229,16 +230,20 @@ print(json.dumps(rates))
   const vec = await benchServe(false, VEC);
   const py = benchPython();
   const result = {
-    case: path.basename(DATA), observation: OBS, mask: MASK, cpus: os.cpus().length, loadavgBefore: load, loadavgAfter: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    case: path.basename(DATA), observation: OBS, mask: MASK, cpus: os.cpus().length, loadavgBefore: load,
+      loadavgAfter: os.loadavg().map((x) => x.toFixed(2)).join(' '),
     node: process.version, steps: STEPS, repeats: REPEATS,
-    libraryStepsPerSec: Math.round(lib.median), serveLockstepStepsPerSec: Math.round(lock.median), servePipelinedStepsPerSec: Math.round(pipe.median), serveVectorStepsPerSec: Math.round(vec.median), vectorSize: VEC,
+    libraryStepsPerSec: Math.round(lib.median), serveLockstepStepsPerSec: Math.round(lock.median), servePipelinedStepsPerSec: Math.round(pipe.median),
+      serveVectorStepsPerSec: Math.round(vec.median), vectorSize: VEC,
     pythonWrapperStepsPerSec: py && py.median ? Math.round(py.median) : null,
-    runs: { library: lib.runs.map(Math.round), serveLockstep: lock.runs.map(Math.round), servePipelined: pipe.runs.map(Math.round), serveVector: vec.runs.map(Math.round), python: py && py.runs ? py.runs.map(Math.round) : py },
+    runs: { library: lib.runs.map(Math.round), serveLockstep: lock.runs.map(Math.round), servePipelined: pipe.runs.map(Math.round),
+      serveVector: vec.runs.map(Math.round), python: py && py.runs ? py.runs.map(Math.round) : py },
     episodeEndsPerLibraryRun: lib.resetsPerRun, terminatedPerLibraryRun: lib.terminatedPerRun,
   };
   if (JSON_OUT) { process.stdout.write(JSON.stringify(result) + '\n'); return; }
   const line = (k, v, target) => console.log(`${k.padEnd(34)} ${String(v).padStart(8)} steps/s${target ? `   (target >= ${target})` : ''}`);
-  console.log(`case ${result.case}, observation ${OBS}${MASK ? ', action mask on (masked random actions)' : ''}, ${result.cpus} cpus, load average ${load} -> ${result.loadavgAfter}, node ${process.version}`);
+  console.log(`case ${result.case}, observation ${OBS}${MASK ? ', action mask on (masked random actions)' : ''}, ${result.cpus} cpus, load average ` +
+    `${load} -> ${result.loadavgAfter}, node ${process.version}`);
   console.log(`medians of ${REPEATS} runs (library: ${STEPS} steps each; runs: ${JSON.stringify(result.runs)})`);
   line('library (RestorationEnv.step)', result.libraryStepsPerSec, 10000);
   line('powerflow serve, lockstep pipe', result.serveLockstepStepsPerSec, 2000);

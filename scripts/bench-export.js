@@ -53,7 +53,8 @@ try {
   else {
     process.stdout.write(`chain: ${STEPS} transitions, ${(result.chainBytes / 1048576).toFixed(2)} MB of CSV\n`);
     for (const [f, r] of Object.entries(result.formats)) {
-      process.stdout.write(`${f.padEnd(6)} ${(r.bytes / 1048576).toFixed(2)} MB, ${r.episodes} episodes: read ${r.readMsMedian} ms, write ${r.writeMsMedian} ms (medians of ${REPEATS})\n`);
+      process.stdout.write(`${f.padEnd(6)} ${(r.bytes / 1048576).toFixed(2)} MB, ${r.episodes} episodes: read ${r.readMsMedian} ms, write ` +
+        `${r.writeMsMedian} ms (medians of ${REPEATS})\n`);
     }
   }
 } finally {

@@ -59,7 +59,8 @@ try {
       times.push(t);
     }
     const med = median(times);
-    results.push({ name: c.name, runs, medianS: +med.toFixed(3), minS: +Math.min(...times).toFixed(3), maxS: +Math.max(...times).toFixed(3), targetS: c.targetS, ok: c.targetS === null || med <= c.targetS });
+    results.push({ name: c.name, runs, medianS: +med.toFixed(3), minS: +Math.min(...times).toFixed(3), maxS: +Math.max(...times).toFixed(3),
+      targetS: c.targetS, ok: c.targetS === null || med <= c.targetS });
   }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -69,9 +70,11 @@ const info = { node: process.version, cpus: os.cpus().length, loadAvg1mBefore: +
 if (asJson) {
   process.stdout.write(JSON.stringify({ ...info, results }, null, 2) + '\n');
 } else {
-  process.stdout.write(`faultmaker benchmark, whole process, ${runs} runs each (node ${info.node}, ${info.cpus} CPUs, load ${info.loadAvg1mBefore} -> ${info.loadAvg1mAfter})\n`);
+  process.stdout.write(`faultmaker benchmark, whole process, ${runs} runs each (node ${info.node}, ${info.cpus} CPUs, load ${info.loadAvg1mBefore} -> ` +
+    `${info.loadAvg1mAfter})\n`);
   for (const r of results) {
-    process.stdout.write(`  ${r.name.padEnd(22)} median ${r.medianS.toFixed(3)} s  (min ${r.minS.toFixed(3)}, max ${r.maxS.toFixed(3)})  ${r.targetS === null ? '' : `target <= ${r.targetS} s  ${r.ok ? 'ok' : 'MISSED'}`}\n`);
+    process.stdout.write(`  ${r.name.padEnd(22)} median ${r.medianS.toFixed(3)} s  (min ${r.minS.toFixed(3)}, max ${r.maxS.toFixed(3)})  ` +
+      `${r.targetS === null ? '' : `target <= ${r.targetS} s  ${r.ok ? 'ok' : 'MISSED'}`}\n`);
   }
 }
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

@@ -34,6 +34,7 @@ const { loadCase } = require(path.join(D, 'grid', 'load-case'));
 const { loadSeries, nominalSnapshot, snapshot } = require(path.join(D, 'grid', 'series'));
 const { Expert } = require(path.join(D, 'opt', 'expert'));
 const { NAIVE, TIGHT } = require(path.join(D, 'opt', 'formulation'));
+const { roundsScheme } = require(path.join(D, 'opt', 'rounds-scheme'));
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
@@ -64,18 +65,27 @@ const dayMts = args.includes('--mt') ? [val('--mt', 'off')] : ['off', 'on'];
 const { median } = require('./bench-lib');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
 
+/** the rounds scheme (src/opt/rounds-scheme.ts): re-solve the MILP after every batch of cuts */
+const OLD = { heuristicEffort: 0.05 };
+const rounds = (polish, looseGap) => ({ ...OLD, scheme: roundsScheme({ polish, looseGap }) });
 /** the ladder: each row adds one change to the previous */
-const OLD = { scheme: 'rounds', heuristicEffort: 0.05 };
 const LADDER = [
-  ['naive: loose big-M, LP text re-parsed every round, no seeds/polish', { ...OLD, tightening: NAIVE, persistent: false, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ big-M per line from the data', { ...OLD, tightening: { ...NAIVE, bigM: 'data' }, persistent: false, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ loop, chain and bridge constraints', { ...OLD, tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: false, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ persistent HiGHS model (cuts added in place, MIP start)', { ...OLD, tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false, seedCuts: false, polish: false, looseGap: 0 }],
-  ['+ LP polish of each topology + seed cuts', { ...OLD, tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0 }],
-  ['+ perspective / switch-strengthened cuts, data voltage bound', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0 }],
-  ['+ 10 rounds of cuts on the root LP relaxation', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0, rootCuts: 10 }],
-  ['+ loose gap (2 %) while cuts are found', { ...OLD, tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, polish: true, looseGap: 0.02, rootCuts: 10 }],
-  ['certify: AC branch-exchange incumbent, cuts at its AC flows, 1 MILP', { tightening: TIGHT, reuse: false, rootCuts: 3, heuristicEffort: 0.05, nodeCuts: true }],
+  ['naive: loose big-M, LP text re-parsed every round, no seeds/polish',
+    { ...rounds(false, 0), tightening: NAIVE, persistent: false, reuse: false, seedCuts: false }],
+  ['+ big-M per line from the data', { ...rounds(false, 0), tightening: { ...NAIVE, bigM: 'data' }, persistent: false, reuse: false, seedCuts: false }],
+  ['+ loop, chain and bridge constraints', { ...rounds(false, 0), tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true },
+    persistent: false, reuse: false, seedCuts: false }],
+  ['+ persistent HiGHS model (cuts added in place, MIP start)',
+    { ...rounds(false, 0), tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false,
+    seedCuts: false }],
+  ['+ LP polish of each topology + seed cuts',
+    { ...rounds(true, 0), tightening: { ...NAIVE, bigM: 'data', loopCuts: true, chains: true, fixBridges: true }, persistent: true, reuse: false,
+    seedCuts: true }],
+  ['+ perspective / switch-strengthened cuts, data voltage bound', { ...rounds(true, 0), tightening: TIGHT, persistent: true, reuse: false, seedCuts: true }],
+  ['+ 10 rounds of cuts on the root LP relaxation', { ...rounds(true, 0), tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, rootCuts: 10 }],
+  ['+ loose gap (2 %) while cuts are found', { ...rounds(true, 0.02), tightening: TIGHT, persistent: true, reuse: false, seedCuts: true, rootCuts: 10 }],
+  ['certify: AC branch-exchange incumbent, cuts at its AC flows, 1 MILP',
+    { tightening: TIGHT, reuse: false, rootCuts: 3, heuristicEffort: 0.05, nodeCuts: true }],
   ['+ HiGHS sub-MIP heuristics off (the incumbent is given)', { tightening: TIGHT, reuse: false, rootCuts: 3, nodeCuts: true }],
   ['+ no cut separation at B&B nodes (the default)', { tightening: TIGHT, reuse: false, rootCuts: 3 }],
 ];
@@ -90,9 +100,11 @@ async function ladder() {
     const ex = await Expert.create(net, { objective: 'loss', mt: 'off', gap, timeLimitS, rootCuts: 0, ...o });
     const r = ex.solve(snap, null, []);
     ex.dispose();
-    const row = { variant: name, status: r.status, totalMs: r.timing.totalMs, rounds: r.rounds, lpRounds: r.lpRounds, mipMs: r.timing.mipMs, openLines: r.action.openLines, acLossKw: r.eval.lossKw, exact: r.exact, load: os.loadavg()[0] };
+    const row = { variant: name, status: r.status, totalMs: r.timing.totalMs, rounds: r.rounds, lpRounds: r.lpRounds, mipMs: r.timing.mipMs,
+      openLines: r.action.openLines, acLossKw: r.eval.lossKw, exact: r.exact, load: os.loadavg()[0] };
     rows.push(row);
-    console.log(name.padEnd(66), f1(row.totalMs).padStart(8), String(row.rounds).padStart(6), '     ', row.mipMs.map((x) => x.toFixed(0)).join('/').padEnd(26), row.openLines.join(',').padEnd(16), f1(row.acLossKw), r.status, `load ${row.load.toFixed(1)}`);
+    console.log(name.padEnd(66), f1(row.totalMs).padStart(8), String(row.rounds).padStart(6), '     ',
+      row.mipMs.map((x) => x.toFixed(0)).join('/').padEnd(26), row.openLines.join(',').padEnd(16), f1(row.acLossKw), r.status, `load ${row.load.toFixed(1)}`);
   }
   return rows;
 }
@@ -111,20 +123,26 @@ async function day(objective, dayMt, gap) {
     const r = ex.solve(snap, prev, snap.faulted);
     prev = r.action.lineOpen;
     process.stderr.write(`  step ${t}: ${r.status} ${r.timing.totalMs.toFixed(0)} ms, ${r.rounds} rounds, open ${r.action.openLines.join(',')}\n`);
-    steps.push({ step: t, status: r.status, fallback: r.fallback, ms: r.timing.totalMs, solveMs: r.timing.solveMs, rounds: r.rounds, open: r.action.openLines.join(','), lossKw: r.eval.lossKw, reward: r.eval.reward.total, work: r.work });
+    steps.push({ step: t, status: r.status, fallback: r.fallback, ms: r.timing.totalMs, solveMs: r.timing.solveMs, rounds: r.rounds,
+      open: r.action.openLines.join(','), lossKw: r.eval.lossKw, reward: r.eval.reward.total, work: r.work });
   }
   const totalMs = performance.now() - t0;
   ex.dispose();
   // the solver's work is the same on any machine; the time per LP iteration says how fast this one was
   const sum = (f) => steps.reduce((a, s) => a + f(s), 0);
-  const work = { mipSolves: sum((s) => s.work.mipSolves), nodes: sum((s) => s.work.nodes), lpIterations: sum((s) => s.work.lpIterations), solveMs: sum((s) => s.solveMs) };
+  const work = { mipSolves: sum((s) => s.work.mipSolves), nodes: sum((s) => s.work.nodes), lpIterations: sum((s) => s.work.lpIterations),
+    solveMs: sum((s) => s.solveMs) };
   work.usPerLpIteration = (1000 * work.solveMs) / work.lpIterations;
   const ms = steps.map((s) => s.ms);
-  console.log(`\nday: data/ieee33-24h, ${nSteps} of ${series.steps} steps, reconfiguration, objective ${objective}, MTs ${dayMt}, gap ${gap} (persistent model, cuts kept between steps)`);
-  console.log(`  total ${f1(totalMs / 1000)} s, median ${f1(median(ms))} ms/step, max ${f1(Math.max(...ms))} ms, first ${f1(ms[0])} ms, median of steps 2.. ${f1(median(ms.slice(1)))} ms, load ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`\nday: data/ieee33-24h, ${nSteps} of ${series.steps} steps, reconfiguration, objective ${objective}, MTs ${dayMt}, gap ${gap} ` +
+    `(persistent model, cuts kept between steps)`);
+  console.log(`  total ${f1(totalMs / 1000)} s, median ${f1(median(ms))} ms/step, max ${f1(Math.max(...ms))} ms, first ${f1(ms[0])} ms, median of steps ` +
+    `2.. ${f1(median(ms.slice(1)))} ms, load ${os.loadavg()[0].toFixed(1)}`);
   const rewardSum = steps.reduce((a, s) => a + s.reward, 0);
-  console.log(`  statuses: ${[...new Set(steps.map((s) => s.status))].join(', ')}; fallbacks ${steps.filter((s) => s.fallback).length}; rounds per step ${steps.map((s) => s.rounds).join(' ')}; sum of AC rewards ${rewardSum.toFixed(4)}`);
-  console.log(`  solver work: ${work.mipSolves} MIP solves, ${work.nodes} nodes, ${work.lpIterations} LP iterations; solver ${f1(work.solveMs / 1000)} s = ${work.usPerLpIteration.toFixed(0)} us per LP iteration`);
+  console.log(`  statuses: ${[...new Set(steps.map((s) => s.status))].join(', ')}; fallbacks ${steps.filter((s) => s.fallback).length}; rounds per step ` +
+    `${steps.map((s) => s.rounds).join(' ')}; sum of AC rewards ${rewardSum.toFixed(4)}`);
+  console.log(`  solver work: ${work.mipSolves} MIP solves, ${work.nodes} nodes, ${work.lpIterations} LP iterations; solver ${f1(work.solveMs / 1000)} ` +
+    `s = ${work.usPerLpIteration.toFixed(0)} us per LP iteration`);
   return { objective, gap, totalMs, medianMs: median(ms), rewardSum, work, steps };
 }
 
@@ -138,13 +156,15 @@ async function workersBench() {
   try {
     for (const w of [1, 2]) {
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mdpc.js'), 'run', '--data', path.join(ROOT, 'data', 'ieee33-24h'), '--steps', steps, '--episode', episode,
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mdpc.js'), 'run', '--data', path.join(ROOT, 'data', 'ieee33-24h'), '--steps', steps,
+        '--episode', episode,
         '--workers', String(w), '--run', `w${w}`, '--out-dir', outDir, '--no-lp', '--quiet', '--time-limit', String(timeLimitS)], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`mdpc run --workers ${w} failed: ${r.stderr}`);
       res[w] = (performance.now() - t0) / 1000;
     }
     const same = fs.readFileSync(path.join(outDir, 'w1.csv'), 'utf8') === fs.readFileSync(path.join(outDir, 'w2.csv'), 'utf8');
-    console.log(`\nworkers: data/ieee33-24h, ${steps} steps in episodes of ${episode}, cost objective: 1 worker ${f1(res[1])} s, 2 workers ${f1(res[2])} s, speed-up ${(res[1] / res[2]).toFixed(2)}x; files identical: ${same}; load ${os.loadavg()[0].toFixed(1)}`);
+    console.log(`\nworkers: data/ieee33-24h, ${steps} steps in episodes of ${episode}, cost objective: 1 worker ${f1(res[1])} s, 2 workers ` +
+      `${f1(res[2])} s, speed-up ${(res[1] / res[2]).toFixed(2)}x; files identical: ${same}; load ${os.loadavg()[0].toFixed(1)}`);
     return { steps: Number(steps), episode: Number(episode), oneWorkerS: res[1], twoWorkersS: res[2], speedup: res[1] / res[2], identical: same };
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
@@ -168,8 +188,10 @@ async function restoreSuite() {
   const net = loadCase(dir);
   const series = loadSeries(net, dir);
   const every = Number(val('--every', '1'));
-  if (!Number.isInteger(every) || every < 1) { console.error(`bench-mdpc: --every: expected a whole number >= 1, found "${val('--every', '1')}"`); process.exit(2); }
-  const scenarios = filterByClass(enumerateScenarios(net, { k: 2 }), ['island', 'lost']).filter((_, k) => k % every === 0).slice(0, Number(val('--limit', '1000000')));
+  if (!Number.isInteger(every) || every < 1) { console.error(`bench-mdpc: --every: expected a whole number >= 1, found ` +
+    `"${val('--every', '1')}"`); process.exit(2); }
+  const scenarios = filterByClass(enumerateScenarios(net, { k: 2 }), ['island', 'lost']).filter((_, k) => k % every === 0).slice(0,
+    Number(val('--limit', '1000000')));
   // the series' steps of least and most total load
   let lo = 0;
   let hi = 0;
@@ -182,7 +204,8 @@ async function restoreSuite() {
   const out = [];
   for (const level of want) {
     const base = levels[level]();
-    console.log(`\nrestore: ${scenarios.length} N-2 scenarios (island, lost), load ${level}${level === 'nominal' ? '' : ` (series step ${level === 'light' ? lo : hi})`}, ${f1(total(base))} kW, gap ${gap}, time limit ${timeLimitS} s`);
+    console.log(`\nrestore: ${scenarios.length} N-2 scenarios (island, lost), load ` +
+      `${level}${level === 'nominal' ? '' : ` (series step ${level === 'light' ? lo : hi})`}, ${f1(total(base))} kW, gap ${gap}, time limit ${timeLimitS} s`);
     const rows = [];
     for (const sc of scenarios) {
       const snap = { ...base, faulted: sc.lines.slice() };
@@ -190,7 +213,8 @@ async function restoreSuite() {
       const r = ex.solve(snap, null, sc.lines);
       ex.dispose();
       const ids = sc.lines.map((l) => net.lines[l].id).join(',');
-      const row = { faults: ids, cls: sc.cls, status: r.status, fallback: r.fallback, exact: r.exact, gap: r.gap, ms: r.timing.totalMs, work: r.work, objective: r.objective, reward: r.eval.reward.total };
+      const row = { faults: ids, cls: sc.cls, status: r.status, fallback: r.fallback, exact: r.exact, gap: r.gap, ms: r.timing.totalMs, work: r.work,
+        objective: r.objective, reward: r.eval.reward.total };
       rows.push(row);
       if (flag('--verbose') || r.status !== 'optimal' || r.timing.totalMs > 5000) process.stderr.write(`  ${level} [${ids}] ${sc.cls}: ${r.status} gap ${(100 * r.gap).toFixed(2)} % ${f1(r.timing.totalMs)} ms, ${r.work.mipSolves} MIP + ${r.work.lpSolves} LP, ${r.work.nodes} nodes, ${r.work.lpIterations} LP it\n`);
     }
@@ -210,8 +234,10 @@ async function restoreSuite() {
       mipSolves: { median: median(mips), max: Math.max(...mips), total: sum(mips) }, lpSolves: sum(rows.map((x) => x.work.lpSolves)),
       load: os.loadavg()[0], rows,
     };
-    console.log(`  statuses ${JSON.stringify(statuses)}; certified (optimal, exact) ${summary.certified}/${rows.length}; at the time limit ${summary.atTimeLimit}; largest proven gap ${(100 * summary.maxGap).toFixed(3)} %`);
-    console.log(`  time ms: median ${f1(summary.ms.median)}, p95 ${f1(summary.ms.p95)}, max ${f1(summary.ms.max)}, total ${f1(summary.ms.total / 1000)} s; load ${summary.load.toFixed(1)}`);
+    console.log(`  statuses ${JSON.stringify(statuses)}; certified (optimal, exact) ${summary.certified}/${rows.length}; at the time limit ` +
+      `${summary.atTimeLimit}; largest proven gap ${(100 * summary.maxGap).toFixed(3)} %`);
+    console.log(`  time ms: median ${f1(summary.ms.median)}, p95 ${f1(summary.ms.p95)}, max ${f1(summary.ms.max)}, total ${f1(summary.ms.total / 1000)} ` +
+      `s; load ${summary.load.toFixed(1)}`);
     console.log(`  work: LP iterations median ${summary.lpIterations.median}, p95 ${summary.lpIterations.p95}, max ${summary.lpIterations.max}, total ${summary.lpIterations.total}; nodes median ${summary.nodes.median}, p95 ${summary.nodes.p95}, max ${summary.nodes.max}, total ${summary.nodes.total}; MIP solves total ${summary.mipSolves.total} (max ${summary.mipSolves.max}/scenario), LP solves ${summary.lpSolves}`);
     out.push(summary);
   }
@@ -235,7 +261,8 @@ async function restoreSuite() {
         }
       }
     }
-    console.log(`\ndays (targets at gap 0.001: median <= 1 s per step, <= 30 s a day)${repeat > 1 ? `, the median of ${repeat} runs (all runs' totals in brackets)` : ''}:`);
+    console.log(`\ndays (targets at gap 0.001: median <= 1 s per step, <= 30 s a ` +
+      `day)${repeat > 1 ? `, the median of ${repeat} runs (all runs' totals in brackets)` : ''}:`);
     for (const d of out.days) {
       console.log(`  MTs ${d.mt.padEnd(3)} objective ${d.objective.padEnd(4)} gap ${String(d.gap).padEnd(6)} total ${f1(d.totalMs / 1000)} s${repeat > 1 ? ` [${d.totalsMs.map((x) => f1(x / 1000)).join(', ')}]` : ''}, median ${f1(d.medianMs)} ms/step, sum of AC rewards ${d.rewardSum.toFixed(4)}; ${d.work.nodes} nodes, ${d.work.lpIterations} LP iterations, ${d.work.usPerLpIteration.toFixed(0)} us each`);
     }

@@ -25,7 +25,8 @@ const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(
   pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
 net.lines.forEach((l, i) => { if (l.normallyOpen) a.lineOpen[i] = 1; });
 const ev = new ActionEvaluator(net);
-const pf = ev.evaluate(nominalSnapshot(net), a, { faulted: new Uint8Array(net.lines.length), prevOpen: null, islanding: true, weights: { ...DEFAULT_WEIGHTS } }).pf;
+const pf = ev.evaluate(nominalSnapshot(net), a,
+  { faulted: new Uint8Array(net.lines.length), prevOpen: null, islanding: true, weights: { ...DEFAULT_WEIGHTS } }).pf;
 const times = [];
 let size = 0;
 for (let k = 0; k < repeat; k++) {
@@ -35,4 +36,5 @@ for (let k = 0; k < repeat; k++) {
 }
 times.sort((x, y) => x - y);
 fs.rmSync(dir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ buses, repeat, medianMs: +times[Math.floor(times.length / 2)].toFixed(1), maxMs: +times[times.length - 1].toFixed(1), svgBytes: size }) + '\n');
+process.stdout.write(JSON.stringify({ buses, repeat, medianMs: +times[Math.floor(times.length / 2)].toFixed(1), maxMs: +times[times.length - 1].toFixed(1),
+  svgBytes: size }) + '\n');

@@ -43,7 +43,8 @@ const meshed = perSolveUs([], 1000, 9);
 const proc = [];
 for (let r = 0; r < 7; r++) {
   const t0 = process.hrtime.bigint();
-  const res = spawnSync(process.execPath, [path.join(root, 'bin/powerflow.js'), 'run', '--load', 'nominal', '--open', '33,34,35,36,37', '--json'], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [path.join(root, 'bin/powerflow.js'), 'run', '--load', 'nominal', '--open', '33,34,35,36,37', '--json'],
+    { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(res.stderr);
   proc.push(Number(process.hrtime.bigint() - t0) / 1e6);
 }

@@ -140,10 +140,13 @@ result.pass = s.loadMs <= 2000 && s.peakRssMb <= 300;
 if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(result) + '\n');
 else {
   console.log(`node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg()[0].toFixed(2)}`);
-  console.log(`100,000-step series (${s.fileMb} MB of CSV): load ${s.loadMs} ms (target <= 2000, ${(s.loadMs / 2000).toFixed(2)} of it), peak RSS ${s.peakRssMb} MB (target <= 300, ${(s.peakRssMb / 300).toFixed(2)} of it)`);
+  console.log(`100,000-step series (${s.fileMb} MB of CSV): load ${s.loadMs} ms (target <= 2000, ${(s.loadMs / 2000).toFixed(2)} of it), peak RSS ` +
+    `${s.peakRssMb} MB (target <= 300, ${(s.peakRssMb / 300).toFixed(2)} of it)`);
   console.log('power flow (radial, normally open ties) vs feeder size:');
-  for (const r of result.powerflowScaling) console.log(`  ${String(r.buses).padStart(5)} buses  ${String(r.usPerSolve).padStart(9)} us/solve  ${String(r.nsPerBus).padStart(5)} ns/bus  ${r.iterations} iterations${r.converged ? '' : ' NOT CONVERGED'}`);
+  for (const r of result.powerflowScaling) console.log(`  ${String(r.buses).padStart(5)} buses  ${String(r.usPerSolve).padStart(9)} us/solve  ` +
+    `${String(r.nsPerBus).padStart(5)} ns/bus  ${r.iterations} iterations${r.converged ? '' : ' NOT CONVERGED'}`);
   const f = result.feeder1000;
-  console.log(`1000-bus feeder: powerflow run ${f.powerflowRunMs} ms, meshed (all closed) ${f.powerflowRunMeshedMs} ms, faultmaker enumerate --k 1 ${f.faultmakerK1Ms} ms (whole processes, median of 5); environment ${f.envStepsPerSecond} steps/s (library, reconfig mode)`);
+  console.log(`1000-bus feeder: powerflow run ${f.powerflowRunMs} ms, meshed (all closed) ${f.powerflowRunMeshedMs} ms, faultmaker enumerate --k 1 ` +
+    `${f.faultmakerK1Ms} ms (whole processes, median of 5); environment ${f.envStepsPerSecond} steps/s (library, reconfig mode)`);
 }
 process.exitCode = result.pass ? 0 : 1;

@@ -13,7 +13,8 @@ test('require("case33ts"), "case33ts/env", "case33ts/mdp", "case33ts/expert": th
   const expert = require('case33ts/expert');
   const net = lib.loadCase(path.join(ROOT, 'data', 'ieee33'));
   assert.equal(net.buses.length, 33);
-  const env = new RestorationEnv({ net, series: lib.loadSeries(net, path.join(ROOT, 'data', 'ieee33')), faults: { kind: 'none' }, observation: 'vector', actions: 'move', actionMask: true });
+  const env = new RestorationEnv({ net, series: lib.loadSeries(net, path.join(ROOT, 'data', 'ieee33')), faults: { kind: 'none' }, observation: 'vector',
+    actions: 'move', actionMask: true });
   const r0 = env.reset({ seed: 1 });
   assert.equal(r0.observation.length, 226);
   const keep = env.discreteSize() - 1;

@@ -13,7 +13,8 @@ export { PowerFlow } from './powerflow/solver';
 export { ActionEvaluator, Evaluation, EvaluationContext } from './powerflow/evaluate';
 export { actionRequest, emptyRequest } from './powerflow/request';
 export * from './powerflow/types';
-export { DEFAULT_WEIGHTS, REWARD_TERMS, RewardTermName, RewardValues, RewardWeights, computeReward, loadWeights, parseWeights, rewardValues, zeroReward } from './powerflow/reward';
+export { DEFAULT_WEIGHTS, REWARD_TERMS, RewardTermName, RewardValues, RewardWeights, computeReward, loadWeights, parseWeights, rewardValues,
+  zeroReward } from './powerflow/reward';
 export { islands, isRadialFromSubstations, isRadialGivenFaults, reachable, fundamentalLoops } from './topology/graph';
 export { RadialTable, enumerateRadialConfigurations, countRadialConfigurations, findConfiguration } from './topology/spanning-trees';
 export { lineBlocks, mergedNodes } from './topology/blocks';

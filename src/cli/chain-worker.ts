@@ -110,7 +110,9 @@ async function contextFor(job: ChainJob): Promise<ChainRunContext> {
   const weights = loadWeights(job.weights);
   const c = loadContext(job.data, true);
   const series = job.events ? withEventTable(c.series!, c.net, job.events) : c.series!;
-  const expert = await Expert.create(c.net, { mode: job.mode, objective: job.objective, branch: job.branch, mt: job.mt, weights, timeLimitS: job.timeLimitS, gap: job.gap, tightening: TIGHT, logDir: job.runDir });
+  const expert = await Expert.create(c.net,
+    { mode: job.mode, objective: job.objective, branch: job.branch, mt: job.mt, weights, timeLimitS: job.timeLimitS, gap: job.gap, tightening: TIGHT,
+    logDir: job.runDir });
   const env = new RestorationEnv({ net: c.net, series, mode: job.mode, weights, termination: 'powerflow', observation: 'full', seed: 0 });
   const ctx: ChainRunContext = { net: c.net, series, mode: job.mode, expert, schema: chainSchema(job.schema, c.net), env, runDir: job.runDir };
   current = { key, ctx };

@@ -147,7 +147,8 @@ function parseIds(values: string[] | string | undefined, option: string, kind: s
       if (s === '') throw new UsageError(`expected ${kind} ids like ${like}, found an empty item in "${v}"`, option);
       if (!/^\d+$/.test(s)) throw new UsageError(`expected ${kind} ids like ${like}, found "${s}"`, option);
       const i = index.get(Number(s));
-      if (i === undefined) throw new UsageError(`unknown ${kind} ${s}: the case has ${kind === 'bus' ? 'buses' : kind + 's'} ${ids[0]}..${ids[ids.length - 1]}`, option);
+      if (i === undefined) throw new UsageError(`unknown ${kind} ${s}: the case has ${kind === 'bus' ? 'buses' : kind + 's'} ` +
+        `${ids[0]}..${ids[ids.length - 1]}`, option);
       if (!out.includes(i)) out.push(i);
     }
   }
@@ -182,7 +183,8 @@ export function checkOutputFile(file: string, option: string): void {
   const reserve = Buffer.byteLength(path.basename(tempNameFor(abs))) - Buffer.byteLength(base);
   const bytes = Buffer.byteLength(base);
   if (bytes + reserve > MAX_NAME_BYTES) {
-    throw new UsageError(`expected a file name of at most ${MAX_NAME_BYTES - reserve} bytes (${MAX_NAME_BYTES} with the temporary suffix of an atomic write), found "${clipName(base)}" of ${bytes} bytes`, option);
+    throw new UsageError(`expected a file name of at most ${MAX_NAME_BYTES - reserve} bytes (${MAX_NAME_BYTES} with the temporary suffix of an atomic ` +
+      `write), found "${clipName(base)}" of ${bytes} bytes`, option);
   }
   checkOutputDir(path.dirname(file), option, reserve);
 }
@@ -195,9 +197,11 @@ export function checkOutputFile(file: string, option: string): void {
  */
 export function checkOutputDir(dir: string, option: string, reserveBytes = 0): void {
   const abs = path.resolve(dir);
-  if (Buffer.byteLength(abs) + reserveBytes > MAX_PATH_BYTES) throw new UsageError(`expected a path of at most ${MAX_PATH_BYTES} bytes, found one of ${Buffer.byteLength(abs)} bytes`, option);
+  if (Buffer.byteLength(abs) + reserveBytes > MAX_PATH_BYTES) throw new UsageError(`expected a path of at most ${MAX_PATH_BYTES} bytes, found one of ` +
+    `${Buffer.byteLength(abs)} bytes`, option);
   for (const name of abs.split(path.sep)) {
-    if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new UsageError(`expected names of at most ${MAX_NAME_BYTES} bytes in the path, found "${clipName(name)}" of ${Buffer.byteLength(name)} bytes`, option);
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new UsageError(`expected names of at most ${MAX_NAME_BYTES} bytes in the path, found ` +
+      `"${clipName(name)}" of ${Buffer.byteLength(name)} bytes`, option);
   }
   const shown = (p: string): string => (path.isAbsolute(dir) ? p : path.relative(process.cwd(), p) || '.');
   let probe = abs;

@@ -36,7 +36,8 @@ export interface ExpertChoices {
 export function addExpertOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--mode <mode>', 'reconfig: radial from the substations; restore: MT islands allowed').default(DEFAULT_EXPERT.mode))
-    .addOption(new Option('--objective <kind>', 'reward: minus the environment\'s reward (its terms and weights); cost: the same plus grid energy at the series\' price; loss: losses + unserved + switching').default(DEFAULT_EXPERT.objective))
+    .addOption(new Option('--objective <kind>', 'reward: minus the environment\'s reward (its terms and weights); cost: the same plus grid energy at ' +
+      'the series\' price; loss: losses + unserved + switching').default(DEFAULT_EXPERT.objective))
     .addOption(new Option('--branch <model>', 'soc: exact DistFlow by cone cuts; lindistflow: APPROXIMATE, one MILP per step').default(DEFAULT_EXPERT.branch))
     .addOption(new Option('--mt <on|off>', 'off: MTs stay off (topology-only decisions)').default(DEFAULT_EXPERT.mt))
     .option('--time-limit <s>', 'solver time limit per step, seconds', String(DEFAULT_EXPERT.timeLimitS))

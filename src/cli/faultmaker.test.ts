@@ -133,7 +133,8 @@ test('--help shows examples and exits 0', () => {
 
 test('a reader that closes the pipe early is not a crash', () => {
   const out = freshDir();
-  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" enumerate --k 3 --json --out-dir "${out}" | head -c 10 >/dev/null`], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" enumerate --k 3 --json --out-dir "${out}" | head -c 10 >/dev/null`],
+    { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /EPIPE|Error/);
 });
@@ -143,29 +144,41 @@ const BAD: { name: string; args: string[]; message: RegExp; oneLine?: boolean }[
   { name: 'k < 1', args: ['enumerate', '--k', '0'], message: /option --k: expected an integer in 1\.\.64, found 0/ },
   { name: 'negative k', args: ['enumerate', '--k=-2'], message: /option --k: expected an integer in 1\.\.64, found -2/ },
   { name: 'k not a number', args: ['enumerate', '--k', 'two'], message: /option --k: expected an integer, found "two"/ },
-  { name: 'k over the lines left', args: ['enumerate', '--k', '7', '--data', tiny], message: /option --k: expected at most 6 \(the lines left to fault\), found 7/ },
+  { name: 'k over the lines left', args: ['enumerate', '--k', '7', '--data', tiny],
+    message: /option --k: expected at most 6 \(the lines left to fault\), found 7/ },
   { name: 'k too large to enumerate', args: ['enumerate', '--k', '12'], message: /option --k: C\(37, 12\) = \d+ scenarios is over the limit/ },
-  { name: 'unknown line in --exclude', args: ['enumerate', '--k', '1', '--exclude', '33,99'], message: /option --exclude: unknown line 99: the case has lines 1\.\.37/ },
+  { name: 'unknown line in --exclude', args: ['enumerate', '--k', '1', '--exclude', '33,99'],
+    message: /option --exclude: unknown line 99: the case has lines 1\.\.37/ },
   { name: 'malformed --exclude', args: ['enumerate', '--k', '1', '--exclude', '3-4'], message: /option --exclude: expected line ids like 33,34, found "3-4"/ },
   { name: 'unknown class', args: ['enumerate', '--k', '1', '--class', 'tie,restorable'], message: /option --class: unknown class "restorable"/ },
   { name: 'empty class list', args: ['enumerate', '--k', '1', '--class', ','], message: /option --class: expected at least one of tie, island, lost/ },
-  { name: 'missing data dir', args: ['enumerate', '--k', '1', '--data', '/nonexistent/case'], message: /option --data: data directory "\/nonexistent\/case" does not exist/ },
+  { name: 'missing data dir', args: ['enumerate', '--k', '1', '--data', '/nonexistent/case'],
+    message: /option --data: data directory "\/nonexistent\/case" does not exist/ },
   { name: 'missing --k', args: ['enumerate'], message: /required option '--k <k>' not specified/, oneLine: false },
-  { name: 'probability over 1', args: ['scene', '--steps', '10', '--p-n1', '1.5', '--seed', '1'], message: /option --p-n1: expected a probability in \[0, 1\], found 1\.5/ },
-  { name: 'negative probability', args: ['scene', '--steps', '10', '--p-n2=-0.1', '--seed', '1'], message: /option --p-n2: expected a probability in \[0, 1\], found -0\.1/ },
-  { name: 'probability not a number', args: ['scene', '--steps', '10', '--p-n1', '10%', '--seed', '1'], message: /option --p-n1: expected a number, found "10%"/ },
-  { name: 'probabilities sum over 1', args: ['scene', '--steps', '10', '--p-n1', '0.6', '--p-n2', '0.5', '--seed', '1'], message: /option --p-n1\/--p-n2\/--p-n3: the fault probabilities sum to 1\.1, expected at most 1/ },
-  { name: 'repair range without colon', args: ['scene', '--steps', '10', '--repair-hours', '3', '--seed', '1'], message: /option --repair-hours: expected MIN:MAX whole hours with 1 <= MIN <= MAX .*found "3"/ },
+  { name: 'probability over 1', args: ['scene', '--steps', '10', '--p-n1', '1.5', '--seed', '1'],
+    message: /option --p-n1: expected a probability in \[0, 1\], found 1\.5/ },
+  { name: 'negative probability', args: ['scene', '--steps', '10', '--p-n2=-0.1', '--seed', '1'],
+    message: /option --p-n2: expected a probability in \[0, 1\], found -0\.1/ },
+  { name: 'probability not a number', args: ['scene', '--steps', '10', '--p-n1', '10%', '--seed', '1'],
+    message: /option --p-n1: expected a number, found "10%"/ },
+  { name: 'probabilities sum over 1', args: ['scene', '--steps', '10', '--p-n1', '0.6', '--p-n2', '0.5', '--seed', '1'],
+    message: /option --p-n1\/--p-n2\/--p-n3: the fault probabilities sum to 1\.1, expected at most 1/ },
+  { name: 'repair range without colon', args: ['scene', '--steps', '10', '--repair-hours', '3', '--seed', '1'],
+    message: /option --repair-hours: expected MIN:MAX whole hours with 1 <= MIN <= MAX .*found "3"/ },
   { name: 'repair range from 0', args: ['scene', '--steps', '10', '--repair-hours', '0:2', '--seed', '1'], message: /option --repair-hours: .*found "0:2"/ },
   { name: 'repair range reversed', args: ['scene', '--steps', '10', '--repair-hours', '5:2', '--seed', '1'], message: /option --repair-hours: .*found "5:2"/ },
-  { name: 'repair range not integers', args: ['scene', '--steps', '10', '--repair-hours', '1.5:2', '--seed', '1'], message: /option --repair-hours: .*found "1\.5:2"/ },
+  { name: 'repair range not integers', args: ['scene', '--steps', '10', '--repair-hours', '1.5:2', '--seed', '1'],
+    message: /option --repair-hours: .*found "1\.5:2"/ },
   { name: 'repair range letters', args: ['scene', '--steps', '10', '--repair-hours', 'a:b', '--seed', '1'], message: /option --repair-hours: .*found "a:b"/ },
   { name: 'steps 0', args: ['scene', '--steps', '0', '--seed', '1'], message: /option --steps: expected an integer in 1\.\./ },
   { name: 'negative seed', args: ['scene', '--steps', '10', '--seed=-1'], message: /option --seed: expected an integer in 0\.\.4294967295, found -1/ },
   { name: 'missing --seed', args: ['scene', '--steps', '10', '--p-n1', '0.1'], message: /required option '--seed <s>' not specified/ },
-  { name: 'unknown class in scene', args: ['scene', '--steps', '10', '--classes', 'tie,isle', '--seed', '1'], message: /option --classes: unknown class "isle"/ },
-  { name: 'unknown line in scene --exclude', args: ['scene', '--steps', '10', '--p-n1', '0.1', '--exclude', '38', '--seed', '1'], message: /option --exclude: unknown line 38/ },
-  { name: 'no scenario of the class to draw', args: ['scene', '--steps', '10', '--p-n2', '0.1', '--classes', 'tie', '--seed', '1', '--data', tiny], message: /option --p-n2: 0\.1 but no N-2 scenario is of class tie on this case \(N-2: tie 0, island 8, lost 7\)/ },
+  { name: 'unknown class in scene', args: ['scene', '--steps', '10', '--classes', 'tie,isle', '--seed', '1'],
+    message: /option --classes: unknown class "isle"/ },
+  { name: 'unknown line in scene --exclude', args: ['scene', '--steps', '10', '--p-n1', '0.1', '--exclude', '38', '--seed', '1'],
+    message: /option --exclude: unknown line 38/ },
+  { name: 'no scenario of the class to draw', args: ['scene', '--steps', '10', '--p-n2', '0.1', '--classes', 'tie', '--seed', '1', '--data', tiny],
+    message: /option --p-n2: 0\.1 but no N-2 scenario is of class tie on this case \(N-2: tie 0, island 8, lost 7\)/ },
   { name: 'unknown option', args: ['scene', '--steps', '10', '--seed', '1', '--p-n4', '0.1'], message: /unknown option '--p-n4'/ },
 ];
 

@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext, withOutputLock, checkOutputDir, checkOutputFile } from './common';
+import { runMain, configure, loadContext, dataFiles, parseIntStrict, parseFloatStrict, parseLineIds, collect, EXIT_CODES_HELP, UsageError, CaseContext,
+  withOutputLock, checkOutputDir, checkOutputFile } from './common';
 import { packageVersion, buildManifest, writeManifest } from '../io/manifest';
 import { writeFileAtomic } from '../io/atomic';
 import { FaultClass, FaultClassifier, FAULT_CLASSES, parseClassList } from '../faults/classify';
@@ -83,7 +84,8 @@ function runEnumerate(o: EnumerateOpts): void {
   const cands = candidateLines(ctx.net, exclude);
   if (k > cands.length) throw new UsageError(`expected at most ${cands.length} (the lines left to fault), found ${k}`, '--k');
   const total = binomial(cands.length, k);
-  if (total > MAX_SCENARIOS) throw new UsageError(`C(${cands.length}, ${k}) = ${total} scenarios is over the limit of ${MAX_SCENARIOS}; lower --k or --exclude lines`, '--k');
+  if (total > MAX_SCENARIOS) throw new UsageError(`C(${cands.length}, ${k}) = ${total} scenarios is over the limit of ${MAX_SCENARIOS}; lower --k or ` +
+    `--exclude lines`, '--k');
 
   const all = enumerateScenarios(ctx.net, { k, exclude });
   const counts = countByClass(all);
@@ -152,7 +154,8 @@ function runScene(o: SceneOpts): void {
   const steps = parseIntStrict(o.steps, '--steps', 1);
   const onset = [parseProbability(o.pN1, '--p-n1'), parseProbability(o.pN2, '--p-n2'), parseProbability(o.pN3, '--p-n3')];
   const sum = onset.reduce((a, b) => a + b, 0);
-  if (sum > 1 + 1e-9) throw new UsageError(`the fault probabilities sum to ${+sum.toFixed(12)}, expected at most 1 (they are per healthy hour)`, '--p-n1/--p-n2/--p-n3');
+  if (sum > 1 + 1e-9) throw new UsageError(`the fault probabilities sum to ${+sum.toFixed(12)}, expected at most 1 (they are per healthy hour)`,
+    '--p-n1/--p-n2/--p-n3');
   while (onset.length > 1 && onset[onset.length - 1] === 0) onset.pop();
   const classes = parseClasses(o.classes, '--classes');
   const repair = parseRepairRange(o.repairHours);
@@ -164,7 +167,8 @@ function runScene(o: SceneOpts): void {
 
   const ctx = loadContext(o.data, false);
   const nl = ctx.net.lines.length;
-  if (steps * (2 * nl) > MAX_SCENE_CELLS) throw new UsageError(`expected at most ${Math.floor(MAX_SCENE_CELLS / (2 * nl))} steps for ${nl} lines (the table is built in memory), found ${steps}`, '--steps');
+  if (steps * (2 * nl) > MAX_SCENE_CELLS) throw new UsageError(`expected at most ${Math.floor(MAX_SCENE_CELLS / (2 * nl))} steps for ${nl} lines (the ` +
+    `table is built in memory), found ${steps}`, '--steps');
   const exclude = parseLineIds(ctx.net, o.exclude, '--exclude');
   const cands = candidateLines(ctx.net, exclude);
 
@@ -184,7 +188,8 @@ function runScene(o: SceneOpts): void {
     const counts = countByClass(all);
     available[`n${k}`] = counts;
     const pool = filterByClass(all, classes);
-    if (pool.length === 0) throw new UsageError(`${p} but no N-${k} scenario is of class ${classes.join(' or ')} on this case (N-${k}: ${countsText(counts)})`, option);
+    if (pool.length === 0) throw new UsageError(`${p} but no N-${k} scenario is of class ${classes.join(' or ')} on this case (N-${k}: ` +
+      `${countsText(counts)})`, option);
     pools.push(pool);
   });
 
@@ -221,7 +226,9 @@ function runScene(o: SceneOpts): void {
   });
 
   const f = stats.faultedStepsByK;
-  const line = `scene of ${steps} steps on ${ctx.net.name} (seed ${seed}): ${stats.healthySteps} healthy, ${Object.entries(f).map(([k, v]) => `${v} ${k.toUpperCase().replace('N', 'N-')}`).join(', ')}; ${stats.events} faults (${countsText({ ...stats.eventsByClass, total: stats.events })}); wrote ${out}, ${summaryFile}\n`;
+  const byK = Object.entries(f).map(([k, v]) => `${v} ${k.toUpperCase().replace('N', 'N-')}`).join(', ');
+  const line = `scene of ${steps} steps on ${ctx.net.name} (seed ${seed}): ${stats.healthySteps} healthy, ${byK}; ` +
+    `${stats.events} faults (${countsText({ ...stats.eventsByClass, total: stats.events })}); wrote ${out}, ${summaryFile}\n`;
   if (o.json) {
     process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     if (!o.quiet) process.stderr.write(line);

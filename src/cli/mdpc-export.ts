@@ -22,8 +22,10 @@ interface ExportOpts {
 
 export async function exportCommand(o: ExportOpts): Promise<void> {
   const format = oneOf(o.format, ['npz', 'minari'], '--format') as 'npz' | 'minari';
-  if ((o.run === undefined) === (o.chain === undefined)) throw new UsageError('give either --run NAME or --chain FILE', o.run === undefined ? '--run' : '--chain');
-  if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
+  if ((o.run === undefined) === (o.chain === undefined)) throw new UsageError('give either --run NAME or --chain FILE',
+    o.run === undefined ? '--run' : '--chain');
+  if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found ` +
+    `"${o.run}"`, '--run');
   const chain = o.chain ?? path.join(o.outDir, `${o.run}.csv`);
   if (o.run !== undefined && !fs.existsSync(chain)) {
     const partial = fs.existsSync(`${chain}.partial`) ? ` (${chain}.partial exists: the run is not finished)` : '';
@@ -32,7 +34,8 @@ export async function exportCommand(o: ExportOpts): Promise<void> {
   const base = chain.replace(/\.csv$/i, '');
   const out = (o.out ?? (format === 'npz' ? `${base}.npz` : `${base}-minari`)).replace(/[\\/]+$/, '');
   if (format === 'npz' && !/\.npz$/i.test(out)) throw new UsageError(`expected a file name ending in .npz, found "${out}"`, '--out');
-  if (format === 'minari' && /\.(npz|csv|hdf5|json)$/i.test(out)) throw new UsageError(`expected a folder name for the Minari dataset, found "${out}"`, '--out');
+  if (format === 'minari' && /\.(npz|csv|hdf5|json)$/i.test(out)) throw new UsageError(`expected a folder name for the Minari dataset, found "${out}"`,
+    '--out');
   if (path.resolve(out) === path.resolve(chain)) throw new UsageError('the output is the chain itself', '--out');
   const datasetId = o.datasetId ?? `case33ts/${path.basename(base).replace(/[^A-Za-z0-9_-]/g, '_')}-v0`;
   if (!/^[A-Za-z0-9_/-]+-v\d+$/.test(datasetId)) throw new UsageError(`expected a Minari id like case33ts/day-v0, found "${datasetId}"`, '--dataset-id');
@@ -53,7 +56,8 @@ export async function exportCommand(o: ExportOpts): Promise<void> {
     arrays = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { dtype: descrOf(v), shape: v.shape }]));
   } else {
     bytes = await writeMinariDataset(out, ds, datasetId);
-    arrays = { 'episode_<i>/observations': { dtype: '<f8', shape: [-1, ds.observationColumns.length] }, 'episode_<i>/actions': { dtype: '<f8', shape: [-1, ds.actionColumns.length] } };
+    arrays = { 'episode_<i>/observations': { dtype: '<f8', shape: [-1, ds.observationColumns.length] },
+      'episode_<i>/actions': { dtype: '<f8', shape: [-1, ds.actionColumns.length] } };
   }
   const t2 = performance.now();
   const summary = {
@@ -69,14 +73,16 @@ export async function exportCommand(o: ExportOpts): Promise<void> {
       ? 'NumPy .npy v1.0 arrays in a stored zip: numpy.load(file) reads it (allow_pickle=False)'
       : `Minari HDF5 storage: data/main_data.hdf5 (episode_<i> groups) and data/metadata.json, dataset id ${datasetId}, written with h5wasm ${H5WASM_VERSION}`,
     conventions: {
-      config: 'config_obs/config_actions/config_next_obs: the environment\'s 0-based config index (the chain\'s 1-based column minus one), -1 = not a radial configuration',
+      config: 'config_obs/config_actions/config_next_obs: the environment\'s 0-based config index (the chain\'s 1-based column minus one), -1 = not a ' +
+        'radial configuration',
       episodeStarts: 'row 0, a new run episode, or the row after a terminated or truncated one',
       std: 'population standard deviation (ddof 0) over all rows',
     },
     arrays,
   }));
   process.stdout.write(JSON.stringify(summary) + '\n');
-  if (!o.quiet) process.stderr.write(`mdpc: ${ds.rows} transitions, ${ds.episodes} episodes, ${ds.observationColumns.length} observation and ${ds.actionColumns.length} action features -> ${out} (${(bytes / 1048576).toFixed(1)} MB)\n`);
+  if (!o.quiet) process.stderr.write(`mdpc: ${ds.rows} transitions, ${ds.episodes} episodes, ${ds.observationColumns.length} observation and ` +
+    `${ds.actionColumns.length} action features -> ${out} (${(bytes / 1048576).toFixed(1)} MB)\n`);
 }
 
 export function registerExport(program: Command): void {
@@ -85,7 +91,8 @@ export function registerExport(program: Command): void {
     .option('--run <name>', 'the chain out-dir/NAME.csv of mdpc run')
     .option('--chain <file.csv>', 'any full-schema chain file (e.g. from powerflow replay)')
     .option('--format <f>', `npz (numpy alone reads it) or minari (a Minari HDF5 dataset folder; needs the npm package h5wasm@${H5WASM_VERSION})`, 'npz')
-    .option('--out <path>', 'output: FILE.npz, or the Minari dataset folder (default: the chain\'s name with .npz / -minari); a manifest OUT.manifest.json beside it')
+    .option('--out <path>', 'output: FILE.npz, or the Minari dataset folder (default: the chain\'s name with .npz / -minari); a manifest ' +
+      'OUT.manifest.json beside it')
     .option('--dataset-id <id>', 'minari: the dataset id (default case33ts/<chain name>-v0)')
     .option('--out-dir <dir>', 'where --run looks for the chain', path.join('out', 'res_MDPC'))
     .option('--force', 'replace an existing output')

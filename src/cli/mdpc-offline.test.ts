@@ -57,7 +57,8 @@ test('mdpc run --start 118 --steps 4 (default schema) passes the fault at step 1
   const why = numpyMissing();
   if (why) { t.skip(why); return; }
   const got = numpyCheckExport(npz, csvFile);
-  for (const k of ['columnsMatch', 'observations', 'next_observations', 'actions', 'rewards', 'terminations', 'truncations', 'episode_starts', 'episode_ids', 'configs', 'obsStats', 'actionStats', 'rewardStats']) assert.equal(got[k], true, k);
+  for (const k of ['columnsMatch', 'observations', 'next_observations', 'actions', 'rewards', 'terminations', 'truncations', 'episode_starts',
+    'episode_ids', 'configs', 'obsStats', 'actionStats', 'rewardStats']) assert.equal(got[k], true, k);
   assert.deepEqual(got.episodeStarts, [1, 0, 1, 0]);
   fs.rmSync(dir, { recursive: true });
 });

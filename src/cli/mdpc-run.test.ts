@@ -10,7 +10,8 @@ import { lpIterationReports } from '../opt/highs';
 // 4 transitions of the 24-hour day in episodes of 2, with the fast (approximate) LinDistFlow model
 // and no MT decisions: the run mechanics (files, workers, shards, resume, locks) are what is tested
 // here; the exact model is tested in src/opt.
-const BASE = ['run', '--data', DATA_24H, '--start', '0', '--steps', '4', '--episode', '2', '--branch', 'lindistflow', '--mt', 'off', '--objective', 'loss', '--time-limit', '60', '--quiet'];
+const BASE = ['run', '--data', DATA_24H, '--start', '0', '--steps', '4', '--episode', '2', '--branch', 'lindistflow', '--mt', 'off', '--objective', 'loss',
+  '--time-limit', '60', '--quiet'];
 
 function read(f: string): string {
   return fs.readFileSync(f, 'utf8');
@@ -178,7 +179,8 @@ test('merge orders rows by step for both schemas and refuses a step twice or a d
   const c = w('c.csv', 'p,current_time\n9,5\n8,4\n');
   assert.equal(mergeChainFiles([c], path.join(dir, 'n.csv')), 2);
   assert.equal(read(path.join(dir, 'n.csv')), 'p,current_time\n8,4\n9,5\n');
-  assert.throws(() => mergeChainFiles([a, w('d.csv', 'S(t)_step,x\n0,z\n')], path.join(dir, 'o.csv')), /d\.csv, row 2: expected each step once, step 0 is also in .*a\.csv/);
+  assert.throws(() => mergeChainFiles([a, w('d.csv', 'S(t)_step,x\n0,z\n')], path.join(dir, 'o.csv')),
+    /d\.csv, row 2: expected each step once, step 0 is also in .*a\.csv/);
   assert.throws(() => mergeChainFiles([a, c], path.join(dir, 'o.csv')), /c\.csv, row 1: expected the same header/);
   assert.equal(fs.existsSync(path.join(dir, 'o.csv')), false);
 });
@@ -194,7 +196,8 @@ test('mdpc run --resume: a row cut short, a record missing behind its row, other
   // the options file of an interrupted run of the same options (stopped as soon as it is written)
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/mdpc.js'), ...BASE, '--run', 'x', '--no-lp'], { cwd: dir, stdio: 'ignore' });
   await new Promise<void>((resolve) => {
-    const poll = setInterval(() => { if (fs.existsSync(path.join(out, 'x.options.json.partial')) || child.exitCode !== null) { clearInterval(poll); resolve(); } }, 5);
+    const poll = setInterval(() => { if (fs.existsSync(path.join(out, 'x.options.json.partial')) ||
+      child.exitCode !== null) { clearInterval(poll); resolve(); } }, 5);
   });
   child.kill('SIGTERM');
   await new Promise((resolve) => child.on('exit', resolve));
@@ -230,7 +233,8 @@ test('mdpc run --resume: a row cut short, a record missing behind its row, other
     if (i >= 0) args[i + 1] = value; else args.push(opt, value);
     const rb = runCli('mdpc', args, { cwd: dir });
     assert.equal(rb.code, 2, rb.stderr);
-    assert.equal(rb.stderr.trim(), `mdpc: option ${opt}: the interrupted run was made with ${was}, this one has ${value}: resume with the same options (rows must come from one set of options)`);
+    assert.equal(rb.stderr.trim(), `mdpc: option ${opt}: the interrupted run was made with ${was}, this one has ${value}: resume with the same options ` +
+      `(rows must come from one set of options)`);
   }
   assert.deepEqual(listFiles(out).map((f) => [f, read(path.join(out, f))]), before);
 });
@@ -241,7 +245,8 @@ test('scripts/cron-nightly.sh: the night\'s drawn event table is the one the run
   fs.mkdirSync(path.join(dir, 'scripts'));
   fs.copyFileSync(path.join(ROOT, 'scripts/cron-nightly.sh'), path.join(dir, 'scripts/cron-nightly.sh'));
   fs.symlinkSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'));
-  const night = (date: string) => spawnSync('bash', [path.join(dir, 'scripts/cron-nightly.sh')], { cwd: dir, encoding: 'utf8', env: { ...process.env, NIGHT: date, STEPS: '1' } });
+  const night = (date: string) => spawnSync('bash', [path.join(dir, 'scripts/cron-nightly.sh')],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, NIGHT: date, STEPS: '1' } });
   const first = night('20260101');
   assert.equal(first.status, 0, first.stdout + first.stderr);
   const events = 'out/res_faultmaker/nightly-20260101-event.csv';
@@ -256,7 +261,9 @@ test('scripts/cron-nightly.sh: the night\'s drawn event table is the one the run
   assert.match(again.stdout, /nightly-20260101: finished already/);
   assert.equal(read(path.join(dir, 'out/res_MDPC/nightly-20260101.csv')), chain);
   // another night draws another table (its seed is the date)
-  const other = spawnSync(process.execPath, [path.join(ROOT, 'bin/faultmaker.js'), 'scene', '--steps', '12864', '--p-n1', '0.1', '--p-n2', '0.01', '--repair-hours', '1:4', '--seed', '20260102', '--out', path.join(dir, 'e2.csv'), '--quiet'], { encoding: 'utf8' });
+  const other = spawnSync(process.execPath,
+    [path.join(ROOT, 'bin/faultmaker.js'), 'scene', '--steps', '12864', '--p-n1', '0.1', '--p-n2', '0.01', '--repair-hours', '1:4', '--seed', '20260102',
+    '--out', path.join(dir, 'e2.csv'), '--quiet'], { encoding: 'utf8' });
   assert.equal(other.status, 0, other.stderr);
   assert.notEqual(read(path.join(dir, 'e2.csv')), read(path.join(dir, events)));
 });
@@ -284,9 +291,11 @@ test('mdpc run --schema case33py: refused at the start, exit 2, naming the step 
   // the bundled event table faults line 24 at step 120 (the issue's run stopped there with exit 1)
   const r = runCli('mdpc', ['run', '--start', '118', '--steps', '4', '--schema', 'case33py', '--quiet'], { cwd: dir });
   assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stderr, 'mdpc: option --schema: step 120: line 24 becomes faulted: protection opens it beside the 5 open lines of the configuration in force, the case33py schema has 5 open-line slots: use --schema full (the default), which holds every step\n');
+  assert.equal(r.stderr, 'mdpc: option --schema: step 120: line 24 becomes faulted: protection opens it beside the 5 open lines of the configuration in ' +
+    'force, the case33py schema has 5 open-line slots: use --schema full (the default), which holds every step\n');
   const restore = runCli('mdpc', ['run', '--data', DATA_24H, '--steps', '2', '--mode', 'restore', '--schema', 'case33py', '--quiet'], { cwd: dir });
   assert.equal(restore.code, 2, restore.stderr);
-  assert.match(restore.stderr, /^mdpc: option --schema: step 0: restore mode: MT islands can leave more than 5 lines open, .*: use --schema full \(the default\), which holds every step\n$/);
+  assert.match(restore.stderr, new RegExp(/^mdpc: option --schema: step 0: restore mode: MT islands can leave more than 5 lines open, /.source +
+    /.*: use --schema full \(the default\), which holds every step\n$/.source));
   assert.deepEqual(listFiles(dir), [], 'nothing written, no solve started');
 });

@@ -1,7 +1,6 @@
 /** `mdpc run`, `mdpc merge`, `mdpc clean`: expert MDP chains, shards and workers, log retention. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { checkOutputDir, checkOutputFile, configure, dataFiles, loadContext, oneOf, parseFloatStrict, parseIntStrict, UsageError, InputError } from './common';
@@ -12,6 +11,7 @@ import { planEpisodes, shardEpisodes, resumePoint, StepRecord, Episode } from '.
 import { ChainJob, ChainThread } from './chain-worker';
 import { acquireLock, lockFileFor } from '../io/lock';
 import { onCleanup } from '../io/signals';
+import { Pool, serveQueue, startPool } from '../io/worker-pool';
 import { sha256File, writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { pruneRunDirs } from '../io/retention';
@@ -81,7 +81,8 @@ export async function runCommand(o: RunOpts): Promise<void> {
   const workers = parseIntStrict(o.workers, '--workers', 1, 64);
   const shard = o.shard !== undefined ? parseShard(o.shard) : null;
   if (shard && workers > 1) throw new UsageError('give either --workers or --shard, not both', '--workers');
-  if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
+  if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found ` +
+    `"${o.run}"`, '--run');
   const weights = loadWeights(o.weights);
   const loaded = loadContext(o.data, true);
   const ctx = o.events && loaded.series ? { ...loaded, series: withEventTable(loaded.series, loaded.net, o.events) } : loaded;
@@ -109,7 +110,7 @@ export async function runCommand(o: RunOpts): Promise<void> {
   // the solves run in a thread of their own, so that this one takes signals at once
   const thread = new ChainThread();
   try {
-    if (o.shardQueue) await serveShardQueue((spec) => runShard(parseShard(spec)));
+    if (o.shardQueue) await serveQueue((spec) => runShard(parseShard(spec)));
     else await runShard(shard);
   } finally {
     await thread.close();
@@ -127,7 +128,8 @@ export async function runCommand(o: RunOpts): Promise<void> {
     try {
       if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
       const resuming = fs.existsSync(partial);
-      if (resuming && !o.resume) throw new UsageError(`an interrupted run left ${partial} (no process is writing it): add --resume to continue it, or remove it`, '--resume');
+      if (resuming && !o.resume) throw new UsageError(`an interrupted run left ${partial} (no process is writing it): add --resume to continue it, or ` +
+        `remove it`, '--resume');
       const shape = rowShape(shard);
       if (resuming) checkSameShape(optionsFile, shape);
       const episodes = shardEpisodes(planEpisodes(start, steps, episode), shard);
@@ -139,7 +141,8 @@ export async function runCommand(o: RunOpts): Promise<void> {
       const job: ChainJob = { data: ctx.dir, weights: o.weights, events: o.events, mode, objective, branch, mt, timeLimitS, gap, schema: schemaName, runDir };
       const todo = episodes.slice(done);
       const total = todo.reduce((s, e) => s + e.length, 0);
-      const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps | {eta_formatted} left | {status}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+      const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps | {eta_formatted} left | ` +
+        `{status}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
       bar?.start(total, 0, { status: '' });
       const t0 = Date.now();
       let n = 0;
@@ -183,7 +186,8 @@ export async function runCommand(o: RunOpts): Promise<void> {
       }));
       if (!o.quiet) {
         const secs = ((Date.now() - t0) / 1000).toFixed(1);
-        process.stderr.write(`mdpc: ${run}: ${stepRecords.length} transitions (${n} solved now in ${secs} s; ${Object.entries(tally).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ')}) -> ${csvFile}\n`);
+        process.stderr.write(`mdpc: ${run}: ${stepRecords.length} transitions (${n} solved now in ${secs} s; ` +
+          `${Object.entries(tally).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ')}) -> ${csvFile}\n`);
       }
     } finally {
       release();
@@ -228,28 +232,10 @@ function checkSameShape(file: string, now: RowShape): void {
   for (const k of Object.keys(SHAPE_OPTION) as (keyof RowShape)[]) {
     if (JSON.stringify(before[k]) !== JSON.stringify(now[k])) {
       const show = (v: unknown): string => (v === null || v === undefined ? 'none' : typeof v === 'string' && v.length > 40 ? 'other files' : String(v));
-      throw new UsageError(`the interrupted run was made with ${show(before[k])}, this one has ${show(now[k])}: resume with the same options (rows must come from one set of options)`, SHAPE_OPTION[k]);
+      throw new UsageError(`the interrupted run was made with ${show(before[k])}, this one has ${show(now[k])}: resume with the same options (rows must ` +
+        `come from one set of options)`, SHAPE_OPTION[k]);
     }
   }
-}
-
-/**
- * Worker side of --workers: take shard specs ("e/E") from the parent over IPC, run each in this
- * process (the solver runtime is loaded and compiled once), answer when it is complete.
- */
-function serveShardQueue(runOne: (spec: string) => Promise<void>): Promise<void> {
-  const send = (m: object): Promise<void> => new Promise((resolve) => process.send!(m, () => resolve()));
-  return new Promise<void>((resolve, reject) => {
-    let chain = Promise.resolve();
-    process.on('message', (m: { shard?: string; done?: boolean }) => {
-      chain = chain.then(async () => {
-        if (m.done) { process.disconnect(); resolve(); return; }
-        await runOne(m.shard!);
-        await send({ finished: m.shard });
-      }).catch(reject);
-    });
-    void send({ ready: true });
-  });
 }
 
 /**
@@ -261,17 +247,16 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
   const csvFile = `${base}.csv`;
   const release = acquireLock(base, (m) => process.stderr.write(`mdpc: ${m}\n`));
   // a signal to this process stops the workers too (each keeps its complete rows, frees its lock)
-  const children = new Set<ReturnType<typeof spawn>>();
-  const stopChildren = onCleanup(() => {
-    for (const c of children) c.kill('SIGTERM');
-  });
+  let pool: Pool | null = null;
+  const stopChildren = onCleanup(() => pool?.kill());
   try {
     if (fs.existsSync(csvFile)) throw new UsageError(`${csvFile} exists already: choose another --run or remove it`, '--run');
     const argv = process.argv.slice(2).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers' && !a.startsWith('--workers='));
     const bin = path.join(__dirname, '..', '..', 'bin', 'mdpc.js');
     const shards = Array.from({ length: nEpisodes }, (_, i) => ({ index: i, count: nEpisodes }));
     const shardCsv = (sh: { index: number; count: number }): string => `${base}${shardSuffix(sh)}.csv`;
-    const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps (${workers} workers) | {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${run} |{bar}| {value}/{total} steps (${workers} workers) | ` +
+      `{eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
     // progress: rows of complete shards are counted once; only the files in flight are read again
     let doneRows = 0;
     const inFlight = new Map<number, string>();
@@ -284,31 +269,17 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
     bar?.start(steps, doneRows);
     const timer = bar ? setInterval(() => bar.update([...inFlight.values()].reduce((s, f) => s + countRows(`${f}.partial`), doneRows)), 500) : null;
     const t0 = Date.now();
-    let failed = false;
-    const worker = (w: number): Promise<number> => new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...argv, '--run', run, '--shard-queue', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-      children.add(child);
-      let err = '';
-      child.stderr!.on('data', (d) => (err += d));
-      child.on('message', () => {
-        // ready, or an episode finished: hand out the next one (none after a failure elsewhere)
-        const finished = inFlight.get(w);
-        if (finished !== undefined && bar) doneRows += countRows(finished);
-        const sh = failed ? undefined : queue.shift();
-        if (sh) inFlight.set(w, shardCsv(sh));
-        else inFlight.delete(w);
-        child.send(sh ? { shard: `${sh.index}/${sh.count}` } : { done: true });
-      });
-      child.on('exit', (code) => {
-        children.delete(child);
-        if (code !== 0) {
-          failed = true;
-          process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${w}): `));
-        }
-        resolve(code ?? 1);
-      });
+    pool = startPool({
+      command: process.execPath, args: [bin, ...argv, '--run', run, '--shard-queue', '--quiet'], workers,
+      jobs: queue.map((sh) => `${sh.index}/${sh.count}`),
+      onStart: (w, job) => inFlight.set(w, shardCsv(parseShard(job))),
+      onFinish: (w, job) => {
+        inFlight.delete(w);
+        if (bar) doneRows += countRows(shardCsv(parseShard(job)));
+      },
+      onFailure: (w, _code, err) => process.stderr.write(err.replace(/^mdpc: /gm, `mdpc (worker ${w}): `)),
     });
-    const codes = await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, w) => worker(w)));
+    const codes = await pool.done;
     if (timer) clearInterval(timer);
     bar?.stop();
     const bad = codes.find((c) => c !== 0);
@@ -322,12 +293,14 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
     const manifests = shards.map((sh) => JSON.parse(fs.readFileSync(`${base}${shardSuffix(sh)}.manifest.json`, 'utf8')));
     const stepRecords = manifests.flatMap((m) => m.steps as StepRecord[]).sort((a, b) => a.step - b.step);
     const m0 = manifests[0];
-    writeManifest(`${base}.manifest.json`, { ...m0, command: ['mdpc', ...process.argv.slice(2)], options: { ...m0.options, workers, shard: undefined }, output: csvFile, shard: null, rows, steps: stepRecords, workers, createdAt: new Date().toISOString() });
+    writeManifest(`${base}.manifest.json`, { ...m0, command: ['mdpc', ...process.argv.slice(2)], options: { ...m0.options, workers, shard: undefined },
+      output: csvFile, shard: null, rows, steps: stepRecords, workers, createdAt: new Date().toISOString() });
     for (const sh of shards) {
       fs.rmSync(shardCsv(sh), { force: true });
       fs.rmSync(`${base}${shardSuffix(sh)}.manifest.json`, { force: true });
     }
-    if (!o.quiet) process.stderr.write(`mdpc: ${run}: ${rows} transitions with ${workers} workers in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${csvFile}\n`);
+    if (!o.quiet) process.stderr.write(`mdpc: ${run}: ${rows} transitions with ${workers} workers in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ` +
+      `${csvFile}\n`);
   } finally {
     stopChildren();
     release();
@@ -352,7 +325,8 @@ export function registerRun(program: Command): void {
     .option('--steps <N>', 'number of transitions (default: 24, or as many as the series holds)')
     .option('--episode <H>', 'steps per episode (each starts from the normal topology with a fresh model)', '24');
   addExpertOptions(run)
-    .option('--schema <name>', 'chain columns: full (default: every step, with episode, terminated, truncated, config) or case33py (the original\'s 92; refused at the start when the range can need more line slots than it has)')
+    .option('--schema <name>', 'chain columns: full (default: every step, with episode, terminated, truncated, config) or case33py (the original\'s 92; ' +
+      'refused at the start when the range can need more line slots than it has)')
     .option('--weights <file>', 'reward weights JSON (the objective\'s weights too)')
     .option('--events <file>', 'fault event table to use instead of the case\'s event.csv (e.g. from faultmaker scene)')
     .option('--workers <K>', 'K processes on this machine, each taking the next whole episode; merged at the end', '1')
@@ -402,7 +376,8 @@ Examples:
       const release = acquireLock(outFile.replace(/\.csv$/i, ''), (m) => process.stderr.write(`mdpc: ${m}\n`));
       try {
         const rows = mergeChainFiles(inputs, outFile);
-        const steps = manifests.filter((m) => fs.existsSync(m)).flatMap((m) => JSON.parse(fs.readFileSync(m, 'utf8')).steps ?? []).sort((a: StepRecord, b: StepRecord) => a.step - b.step);
+        const steps = manifests.filter((m) => fs.existsSync(m)).flatMap((m) => JSON.parse(fs.readFileSync(m, 'utf8')).steps ?? []).sort((a: StepRecord,
+          b: StepRecord) => a.step - b.step);
         writeManifest(outFile.replace(/\.csv$/i, '.manifest.json'), buildManifest('mdpc merge', { ...o, files }, [], { inputs, output: outFile, rows, steps }));
         if (!o.keep) for (const f of [...inputs, ...manifests]) if (files.length === 0) fs.rmSync(f, { force: true });
         process.stderr.write(`mdpc: merged ${inputs.length} files, ${rows} transitions -> ${outFile}\n`);
@@ -432,7 +407,8 @@ A folder whose run is still going (its output lock is held) is never removed.`)
       if (keepDays !== undefined && keepDays < 0) throw new UsageError(`expected a number of days >= 0, found ${keepDays}`, '--keep-days');
       const locked = (run: string): boolean => fs.existsSync(lockFileFor(path.join(o.outDir, run)));
       const r = pruneRunDirs(o.logDir, { keepRuns, keepDays }, locked, Date.now(), !!o.dryRun);
-      if (!o.quiet) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${r.removed.length} run folders (${(r.freedBytes / 1048576).toFixed(1)} MB)${r.removed.length ? ': ' + r.removed.join(', ') : ''}; kept ${r.kept.length}\n`);
+      if (!o.quiet) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${r.removed.length} run folders ` +
+        `(${(r.freedBytes / 1048576).toFixed(1)} MB)${r.removed.length ? ': ' + r.removed.join(', ') : ''}; kept ${r.kept.length}\n`);
     });
 }
 

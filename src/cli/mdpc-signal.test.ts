@@ -16,14 +16,17 @@ const MDPC = path.join(ROOT, 'bin/mdpc.js');
 function waitFor(cond: () => boolean, child: ChildProcess, what: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const poll = setInterval(() => {
-      if (cond()) { clearInterval(poll); resolve(); } else if (child.exitCode !== null) { clearInterval(poll); reject(new Error(`the run ended before ${what}`)); }
+      if (cond()) { clearInterval(poll); resolve(); }
+      else if (child.exitCode !== null) { clearInterval(poll); reject(new Error(`the run ended before ${what}`)); }
     }, 20);
   });
 }
 const rowsOf = (f: string): number => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').length - 2 : -1);
-const exitOf = (c: ChildProcess): Promise<number | null> => new Promise((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.on('exit', (code) => resolve(code))));
+const exitOf = (c: ChildProcess): Promise<number | null> => new Promise((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.on('exit',
+  (code) => resolve(code))));
 
-test('a second run on a live output is exit 3 (never "remove it"), the first finishes; SIGTERM mid-solve stops within 2 s, --resume gives the same rows', async () => {
+test('a second run on a live output is exit 3 (never "remove it"), the first finishes; SIGTERM mid-solve stops within 2 s, --resume gives the same rows',
+  async () => {
   const dir = tmpDir();
   const out = path.join(dir, 'out/res_MDPC');
 

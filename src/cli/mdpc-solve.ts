@@ -32,13 +32,17 @@ export interface SolveCliOptions {
 }
 
 /** Validate every option and load the inputs; nothing is written before this returns. */
-export function prepareSolve(o: SolveCliOptions): { expertOpts: Partial<ExpertOptions>; snap: Snapshot; faults: number[]; prevOpen: Uint8Array | null; runDir: string | null; ctx: ReturnType<typeof loadContext>; mode: Mode } {
+export function prepareSolve(o: SolveCliOptions): {
+  expertOpts: Partial<ExpertOptions>; snap: Snapshot; faults: number[]; prevOpen: Uint8Array | null; runDir: string | null;
+  ctx: ReturnType<typeof loadContext>; mode: Mode;
+} {
   const { mode, objective, branch, mt, timeLimitS, gap } = parseExpertOptions(o);
   const pickup = oneOf(o.pickup, ['binary', 'fractional'], '--pickup') as 'binary' | 'fractional';
   const voltage = oneOf(o.voltage, ['soft', 'hard'], '--voltage') as 'soft' | 'hard';
   if (o.load !== undefined && o.load !== 'nominal') throw new UsageError(`expected "nominal", found "${o.load}"`, '--load');
   if (o.load === 'nominal' && o.step !== undefined) throw new UsageError('give either --load nominal or --step T, not both', '--step');
-  if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
+  if (o.run !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found ` +
+    `"${o.run}"`, '--run');
   const weights = loadWeights(o.weights);
   const useSeries = o.step !== undefined;
   const ctx = loadContext(o.data, useSeries);
@@ -89,13 +93,16 @@ export function stepReport(ex: Expert, r: ExpertStep): Record<string, unknown> {
     })),
     // buses whose own load the action sheds (pick-up < 1; buses without load are never listed)
     shedBuses: net.buses.filter((_, i) => r.action.pickup[i] < 1).map((b) => b.id),
-    model: { objective: r.objective, bound: r.bound, gap: r.gap, lossKw: round(r.modelLossKw), rounds: r.rounds, lpRounds: r.lpRounds, cutsAdded: r.cutsAdded, cutsTotal: r.cutsTotal, maxViolation: r.maxViolation },
+    model: { objective: r.objective, bound: r.bound, gap: r.gap, lossKw: round(r.modelLossKw), rounds: r.rounds, lpRounds: r.lpRounds,
+      cutsAdded: r.cutsAdded, cutsTotal: r.cutsTotal, maxViolation: r.maxViolation },
     ac: {
       converged: r.eval.converged, lossKw: round(r.eval.lossKw), vMinPu: round(r.eval.vMinPu, 6), vMinBus: r.eval.vMinBus, vMaxPu: round(r.eval.vMaxPu, 6),
-      loadKw: round(r.eval.loadKw), servedKw: round(r.eval.servedKw), unservedKw: round(r.eval.unservedKw), shedKw: round(r.eval.shedKw), switchOps: r.eval.switchOps,
+      loadKw: round(r.eval.loadKw), servedKw: round(r.eval.servedKw), unservedKw: round(r.eval.unservedKw), shedKw: round(r.eval.shedKw),
+        switchOps: r.eval.switchOps,
       reward: r.eval.reward, trippedMts: r.eval.tripped, islands: r.eval.islands,
     },
-    timingMs: { build: round(r.timing.buildMs), solve: round(r.timing.solveMs), eval: round(r.timing.evalMs), write: round(r.timing.writeMs), total: round(r.timing.totalMs), mip: r.timing.mipMs.map((x) => round(x)) },
+    timingMs: { build: round(r.timing.buildMs), solve: round(r.timing.solveMs), eval: round(r.timing.evalMs), write: round(r.timing.writeMs),
+      total: round(r.timing.totalMs), mip: r.timing.mipMs.map((x) => round(x)) },
     work: r.work,
     lpFile: r.lpFile,
     logFile: r.logFile,
@@ -146,13 +153,18 @@ Examples:
 
 function textReport(r: Record<string, any>): string {
   const lines = [
-    `status        ${r.status}${r.fallback ? ` (FALLBACK: ${r.fallbackReason})` : ''}${r.approximate ? ' (approximate: LinDistFlow)' : r.exact ? ' (cones exact)' : ''}`,
+    `status        ${r.status}${r.fallback ? ` (FALLBACK: ${r.fallbackReason})` : ''}` +
+      `${r.approximate ? ' (approximate: LinDistFlow)' : r.exact ? ' (cones exact)' : ''}`,
     `open lines    ${r.openLines.join(', ')}`,
-    ...r.mt.map((m: any) => `MT ${m.gen} @ bus ${m.bus}  ${m.on ? `on${m.gridForming ? ', grid-forming' : ''}, set-point ${m.pKw} kW ${m.qKvar} kvar, output ${m.outputKw} kW ${m.outputKvar} kvar` : 'off'}`),
+    ...r.mt.map((m: any) => `MT ${m.gen} @ bus ${m.bus}  ` + (m.on
+      ? `on${m.gridForming ? ', grid-forming' : ''}, set-point ${m.pKw} kW ${m.qKvar} kvar, output ${m.outputKw} kW ${m.outputKvar} kvar`
+      : 'off')),
     ...(r.shedBuses.length ? [`shed buses    ${r.shedBuses.join(', ')} (${r.ac.shedKw} kW)`] : []),
     `model         objective ${r.model.objective}, bound ${r.model.bound}, loss ${r.model.lossKw} kW, ${r.model.rounds} MILP rounds, ${r.model.cutsTotal} cuts`,
-    `AC            loss ${r.ac.lossKw} kW, vmin ${r.ac.vMinPu} pu at bus ${r.ac.vMinBus}, unserved ${r.ac.unservedKw} kW, reward ${r.ac.reward.total.toFixed(4)}`,
-    `time          ${r.timingMs.total} ms (solver ${r.timingMs.solve} ms: ${r.work.mipSolves} MIP + ${r.work.lpSolves} LP solves, ${r.work.nodes} nodes, ${r.work.lpIterations} LP iterations)`,
+    `AC            loss ${r.ac.lossKw} kW, vmin ${r.ac.vMinPu} pu at bus ${r.ac.vMinBus}, unserved ${r.ac.unservedKw} kW, ` +
+      `reward ${r.ac.reward.total.toFixed(4)}`,
+    `time          ${r.timingMs.total} ms (solver ${r.timingMs.solve} ms: ${r.work.mipSolves} MIP + ${r.work.lpSolves} LP solves, ` +
+      `${r.work.nodes} nodes, ${r.work.lpIterations} LP iterations)`,
   ];
   if (r.lpFile) lines.push(`files         ${r.lpFile}, ${r.logFile}`);
   return lines.join('\n');

@@ -42,7 +42,8 @@ test('mdpc solve: bad input gives one line, exit 2, nothing written', () => {
 test('mdpc solve --json (LinDistFlow, approximate) prints the action and its AC evaluation and writes step files', () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mdpc-cli-'));
   try {
-    const r = run(['solve', '--load', 'nominal', '--objective', 'loss', '--mt', 'off', '--branch', 'lindistflow', '--json', '--run', 'cli-test', '--time-limit', '120'], cwd);
+    const r = run(['solve', '--load', 'nominal', '--objective', 'loss', '--mt', 'off', '--branch', 'lindistflow', '--json', '--run', 'cli-test',
+      '--time-limit', '120'], cwd);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.equal(j.approximate, true);
@@ -90,7 +91,8 @@ test('mdpc solve / merge / clean: bad output paths are exit 2 with one line nami
     fs.mkdirSync(path.join(cwd, 'D'));
     const shard = path.join(__dirname, '..', '..', 'src', 'mdp', 'fixtures', 'case33py_mdpc_example.csv');
     const cases: [string[], RegExp][] = [
-      [['solve', '--load', 'nominal', '--run', 'n'.repeat(300)], /^mdpc: option --run: expected names of at most 255 bytes in the path, found "n+…n+" of 300 bytes\n$/],
+      [['solve', '--load', 'nominal', '--run', 'n'.repeat(300)],
+        /^mdpc: option --run: expected names of at most 255 bytes in the path, found "n+…n+" of 300 bytes\n$/],
       [['merge', '--out', 'F/m.csv', shard], /^mdpc: option --out: "F" is a file, not a directory\n$/],
       [['merge', '--out', 'm.csv', 'D'], /^mdpc: D: expected a chain file, found a directory\n$/],
       [['merge', '--run', 'big', '--shards', '2', '--out-dir', 'F'], /^mdpc: option --out-dir: "F" is a file, not a directory\n$/],

@@ -307,8 +307,10 @@ test('powerflow actions / replay: an output under a plain file or with too long 
   const long = 'n'.repeat(300);
   const cases: [string[], RegExp][] = [
     [['actions', '--out', path.join(file, 'a')], /^powerflow: option --out: ".*F" is a file, not a directory\n$/],
-    [['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', path.join(file, 'x.csv')], /^powerflow: option --out: ".*F" is a file, not a directory\n$/],
-    [['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', path.join(dir, `${long}.csv`)], /^powerflow: option --out: expected a file name of at most \d+ bytes .*of 304 bytes\n$/],
+    [['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', path.join(file, 'x.csv')],
+      /^powerflow: option --out: ".*F" is a file, not a directory\n$/],
+    [['replay', '--actions', EXAMPLE, '--start', '1', '--faults', 'none', '--out', path.join(dir, `${long}.csv`)],
+      /^powerflow: option --out: expected a file name of at most \d+ bytes .*of 304 bytes\n$/],
   ];
   for (const [args, re] of cases) {
     const r = run(args);
@@ -335,7 +337,8 @@ test('--help of every powerflow command prints the exit codes exactly once', () 
 test('serve --action-space move --obs vector --mask: spaces, labels, and the move mask over the pipe equal to the library', () => {
   const events = path.join(ROOT, 'data', 'ieee33', 'event-repair.csv');
   const opts = ['--action-space', 'move', '--obs', 'vector', '--mask', '--mode', 'restore', '--events', events, '--start', '120', '--horizon', '24'];
-  const reqs = [{ cmd: 'spaces' }, { cmd: 'reset', seed: 3 }, { cmd: 'step', action: { move: 667 } }, { cmd: 'step', action: { move: 0, mtLevel: [0, 2, 4] } }, { cmd: 'step', action: { move: 668 } }];
+  const reqs = [{ cmd: 'spaces' }, { cmd: 'reset', seed: 3 }, { cmd: 'step', action: { move: 667 } },
+    { cmd: 'step', action: { move: 0, mtLevel: [0, 2, 4] } }, { cmd: 'step', action: { move: 668 } }];
   const r = run(['serve', ...opts], reqs.map((q) => JSON.stringify(q)).join('\n') + '\n');
   assert.equal(r.code, 0, r.err);
   const [spaces, reset, keep, moved, bad] = r.out.trim().split('\n').map((l) => JSON.parse(l));

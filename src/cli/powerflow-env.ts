@@ -46,21 +46,28 @@ interface EnvCliOptions {
 function addEnvOptions(cmd: Command, withStart: boolean): Command {
   cmd
     .option('--data <dir>', 'case directory (buses.csv, lines.csv, generators.csv and series)')
-    .option('--mode <mode>', 'reconfig (every bus supplied radially from the substation) or restore (faults may split the feeder, MTs may energize islands)', choice('--mode', ['reconfig', 'restore']), 'reconfig')
+    .option('--mode <mode>', 'reconfig (every bus supplied radially from the substation) or restore (faults may split the feeder, MTs may energize ' +
+      'islands)', choice('--mode', ['reconfig', 'restore']), 'reconfig')
     .option('--weights <file>', 'JSON file of reward weights (defaults reproduce the original)')
     .option('--faults <source>', 'series (the event table, default when there is one), none, or a scenario file from faultmaker (.csv or .json)')
     .option('--noise <sd>', 'standard deviation of the multiplicative Gaussian noise on observed loads', '0')
-    .option('--termination <rule>', 'default = powerflow (only a failed power flow ends an episode; lost supply is paid through the reward), any-loss (the original: any dark bus ends it), supply-lost (a dark bus that switching could supply ends it)', choice('--termination', [...TERMINATIONS]), 'default')
+    .option('--termination <rule>', 'default = powerflow (only a failed power flow ends an episode; lost supply is paid through the reward), any-loss ' +
+      '(the original: any dark bus ends it), supply-lost (a dark bus that switching could supply ends it)', choice('--termination', [...TERMINATIONS]),
+      'default')
     .option('--seed <n>', 'seed of the generator (random start, scenario draw, noise)', '0')
-    .option('--events <file>', 'event table to use instead of the case\'s event.csv (same format and rows, e.g. data/ieee33/event-repair.csv); implies --faults series')
-    .option('--mt <control>', 'MT control: action (set-points in the action), fixed (held at pMin from reset), off (off throughout)', choice('--mt', [...MT_CONTROLS]), 'action')
+    .option('--events <file>', 'event table to use instead of the case\'s event.csv (same format and rows, e.g. data/ieee33/event-repair.csv); implies ' +
+      '--faults series')
+    .option('--mt <control>', 'MT control: action (set-points in the action), fixed (held at pMin from reset), off (off throughout)',
+      choice('--mt', [...MT_CONTROLS]), 'action')
     .option('--mt-levels <n>', 'levels of the discrete mtLevel action, off included (off, then pMin..pMax evenly)', '4');
   if (withStart) {
     cmd
       .option('--start <t>', 'first step of an episode (0-based row of the series) or "random"', '0')
       .option('--horizon <n>', 'steps per episode (default: 24, or fewer when the series is shorter)')
-      .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values), full (an object of arrays) or vector (one flat vector with finite bounds)', choice('--obs', [...OBSERVATION_ENCODINGS]), 'full')
-      .option('--action-space <space>', 'discrete action space of the mask: config (radial configurations), move (close one open line and open one of its loop, or close one), toggle (flip one switch); keep is the last index of each', choice('--action-space', [...DISCRETE_KINDS]), 'config')
+      .option('--obs <encoding>', 'observation encoding: case33py (the original\'s 40 values), full (an object of arrays) or vector (one flat vector ' +
+        'with finite bounds)', choice('--obs', [...OBSERVATION_ENCODINGS]), 'full')
+      .option('--action-space <space>', 'discrete action space of the mask: config (radial configurations), move (close one open line and open one of ' +
+        'its loop, or close one), toggle (flip one switch); keep is the last index of each', choice('--action-space', [...DISCRETE_KINDS]), 'config')
       .option('--forecast', 'vector observation: add the perfect forecast of step t+1 (loads, PV/WT, price) that the expert uses')
       .option('--mask', 'put the action mask of the discrete action space (--action-space) in every info');
   }
@@ -81,7 +88,8 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
   const ctx = loadContext(o.data, true);
   if (!ctx.series) throw new UsageError(`the case in ${ctx.dir} has no load.csv: the environment needs a time series`, '--data');
   if (o.events !== undefined) {
-    if (o.faults !== undefined && o.faults !== 'series') throw new UsageError(`--events gives the faults: it cannot be used with --faults ${o.faults}`, '--events');
+    if (o.faults !== undefined && o.faults !== 'series') throw new UsageError(`--events gives the faults: it cannot be used with --faults ${o.faults}`,
+      '--events');
     ctx.series = withEventTable(ctx.series, ctx.net, o.events);
   }
   const mtLevels = parseIntStrict(o.mtLevels ?? '4', '--mt-levels', 2, 101);
@@ -117,7 +125,8 @@ function buildEnv(o: EnvCliOptions, extra: Partial<EnvOptions> = {}): { env: Res
     forecast: !!o.forecast,
     ...extra,
   };
-  if (options.forecast && options.observation !== 'vector') throw new UsageError('the forecast is part of the vector observation: add --obs vector', '--forecast');
+  if (options.forecast && options.observation !== 'vector') throw new UsageError('the forecast is part of the vector observation: add --obs vector',
+    '--forecast');
   const env = new RestorationEnv(options);
   const files = dataFiles(ctx);
   if (o.weights) files.push(o.weights);
@@ -178,11 +187,14 @@ Examples:
         rows.push(r);
         csv.push(`${c},${r.join(',')}`);
       }
-      const json = { case: ctx.net.name, count: table.count, openCount: k, lineIds: 'configurations hold 1-based line ids of the open lines', configurations: rows };
+      const json = { case: ctx.net.name, count: table.count, openCount: k, lineIds: 'configurations hold 1-based line ids of the open lines',
+        configurations: rows };
       writeFileAtomic(prefix + '.csv', csv.join('\n') + '\n');
       writeFileAtomic(prefix + '.json', JSON.stringify(json) + '\n');
-      writeManifest(prefix + '.manifest.json', buildManifest('powerflow', { command: 'actions', data: ctx.dir, out: prefix }, dataFiles(ctx), { count: table.count, openCount: k }));
-      process.stdout.write(JSON.stringify({ count: table.count, openCount: k, csv: prefix + '.csv', json: prefix + '.json', manifest: prefix + '.manifest.json' }) + '\n');
+      writeManifest(prefix + '.manifest.json', buildManifest('powerflow', { command: 'actions', data: ctx.dir, out: prefix }, dataFiles(ctx),
+        { count: table.count, openCount: k }));
+      process.stdout.write(JSON.stringify({ count: table.count, openCount: k, csv: prefix + '.csv', json: prefix + '.json',
+        manifest: prefix + '.manifest.json' }) + '\n');
     });
 }
 
@@ -194,8 +206,10 @@ function replayCommand(): Command {
     .requiredOption('--actions <file>', 'CSV of actions, one row per step (layouts: see below)')
     .requiredOption('--start <t>', 'step of the first action (0-based row of the series)')
     .requiredOption('--out <file.csv>', 'the chain CSV; a manifest NAME.manifest.json is written beside it')
-    .option('--schema <name>', 'chain columns: full (default: every step, with episode, terminated, truncated, config) or case33py (the original\'s 92 columns)', choice('--schema', [...SCHEMA_NAMES]), DEFAULT_SCHEMA)
-    .option('--episode <H>', 'steps per episode: the environment is reset (normal topology) every H actions, as mdpc run does (default: all actions in one episode)');
+    .option('--schema <name>', 'chain columns: full (default: every step, with episode, terminated, truncated, config) or case33py (the original\'s 92 ' +
+      'columns)', choice('--schema', [...SCHEMA_NAMES]), DEFAULT_SCHEMA)
+    .option('--episode <H>', 'steps per episode: the environment is reset (normal topology) every H actions, as mdpc run does (default: all actions in ' +
+      'one episode)');
   addEnvOptions(cmd, false);
   return cmd
     .addHelpText('after', `
@@ -214,8 +228,9 @@ than its slots) is an error (exit 2, nothing written) naming the step: use --sch
 A summary JSON object is printed on stdout.
 
 Examples:
-  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --faults none --out out/res_MDPC/example-full.csv     # the original's example actions (from the checkout), full schema
-  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --schema case33py --faults none --out out/res_MDPC/example.csv     # the original's layout
+  # the original's example actions (from the checkout), full schema; then in the original's layout
+  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --faults none --out out/res_MDPC/example-full.csv
+  powerflow replay --actions src/mdp/fixtures/case33py_mdpc_example.csv --start 1 --schema case33py --faults none --out out/res_MDPC/example.csv
   powerflow replay --actions out/res_MDPC/tendays.csv --start 0 --episode 24 --out out/res_MDPC/tendays-replayed.csv   # an mdpc run chain again`)
     .action((opts: EnvCliOptions & { actions: string; out: string; schema: string; start: string; episode?: string }) => {
       if (!/\.csv$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .csv, found "${opts.out}"`, '--out');
@@ -226,7 +241,8 @@ Examples:
       const n = af.actions.length;
       const steps = ctx0.series.steps;
       const start = parseIntStrict(opts.start, '--start', 0, steps - 1);
-      if (start + n > steps - 1) throw new UsageError(`${n} actions from step ${start} need steps up to ${start + n}, the series ends at ${steps - 1}`, '--start');
+      if (start + n > steps - 1) throw new UsageError(`${n} actions from step ${start} need steps up to ${start + n}, the series ends at ${steps - 1}`,
+        '--start');
       const episodeLength = opts.episode !== undefined ? parseIntStrict(opts.episode, '--episode', 1, 1_000_000) : n;
       const { env, ctx, files } = buildEnv({ ...opts, obs: 'full', start: String(start), horizon: String(Math.min(n, episodeLength)) });
       const schema = chainSchema(opts.schema as SchemaName, ctx.net);
@@ -246,7 +262,8 @@ Examples:
           try {
             rows.push(schema.formatRow(tr));
           } catch (e) {
-            if (e instanceof SchemaError) throw new UsageError(`${opts.actions}, action row ${i + 1}: ${e.message.replace(/\(use the full schema\)$/, '')}: use --schema full (the default)`, '--schema');
+            if (e instanceof SchemaError) throw new UsageError(`${opts.actions}, action row ${i + 1}: ` +
+              `${e.message.replace(/\(use the full schema\)$/, '')}: use --schema full (the default)`, '--schema');
             throw e;
           }
           total += r.reward;
@@ -262,9 +279,11 @@ Examples:
       const manifestFile = opts.out.replace(/\.csv$/i, '.manifest.json');
       writeFileAtomic(opts.out, rows.join('\n') + '\n');
       writeManifest(manifestFile, buildManifest('powerflow', { command: 'replay', ...opts }, [...files, opts.actions], {
-        schema: schema.name, columns: schema.columns.length, rows: n, episodes: episodes.length, episodeLength, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt, terminations,
+        schema: schema.name, columns: schema.columns.length, rows: n, episodes: episodes.length, episodeLength, actionLayout: af.layout, totalReward: total,
+          invalidActions: invalid, terminatedAt, terminations,
       }));
-      process.stdout.write(JSON.stringify({ out: opts.out, manifest: manifestFile, schema: schema.name, columns: schema.columns.length, rows: n, episodes: episodes.length, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt, terminations }) + '\n');
+      process.stdout.write(JSON.stringify({ out: opts.out, manifest: manifestFile, schema: schema.name, columns: schema.columns.length, rows: n,
+        episodes: episodes.length, actionLayout: af.layout, totalReward: total, invalidActions: invalid, terminatedAt, terminations }) + '\n');
     });
 }
 
@@ -324,7 +343,8 @@ const packedMasks = new WeakMap<Uint8Array, { bits: string; count: number }>();
  * client for that environment (always after reset); otherwise nothing, and the client keeps the
  * mask it has. An episode's final info (vstep) carries no mask.
  */
-function compactInfo(info: Record<string, unknown>, last: Uint8Array | null | undefined, force: boolean): { info: Record<string, unknown>; sent: Uint8Array | null | undefined } {
+function compactInfo(info: Record<string, unknown>, last: Uint8Array | null | undefined, force: boolean): { info: Record<string,
+  unknown>; sent: Uint8Array | null | undefined } {
   const mask = info.actionMask as Uint8Array | undefined;
   const final = info.final as { info: Record<string, unknown> } | undefined;
   const { actionMask: _m, ...rest } = info;
@@ -367,7 +387,8 @@ function checkResetOptions(r: Record<string, unknown>): ResetOptions {
   if (r.seed !== undefined && r.seed !== null && (typeof r.seed !== 'number' || !Number.isInteger(r.seed))) throw new ActionError('seed: expected an integer');
   const options = r.options ?? {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ActionError('options: expected an object');
-  for (const k of Object.keys(options)) if (!['start', 'horizon', 'scenario', 'actionMask'].includes(k)) throw new ActionError(`options: unknown key "${k}", expected start, horizon, scenario, actionMask`);
+  for (const k of Object.keys(options)) if (!['start', 'horizon', 'scenario', 'actionMask'].includes(k)) throw new ActionError(`options: unknown key ` +
+    `"${k}", expected start, horizon, scenario, actionMask`);
   return options as ResetOptions;
 }
 
@@ -409,7 +430,8 @@ export function handleRequest(session: ServeSession, line: string): { response: 
   } catch {
     return { response: JSON.stringify({ error: 'malformed JSON: expected one JSON object per line' }), stop: false };
   }
-  if (typeof req !== 'object' || req === null || Array.isArray(req)) return { response: JSON.stringify({ error: 'expected a JSON object with "cmd"' }), stop: false };
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) return { response: JSON.stringify({ error: 'expected a JSON object with "cmd"' }),
+    stop: false };
   const r = req as Record<string, unknown>;
   const id = r.id;
   const withId = (o: Record<string, unknown>): Record<string, unknown> => (id === undefined ? o : { id, ...o });
@@ -417,7 +439,8 @@ export function handleRequest(session: ServeSession, line: string): { response: 
   const overflow = nonFinitePath(r, '');
   if (overflow !== null) {
     const text = numberTokens(line).find((t) => !Number.isFinite(Number(t)));
-    return { response: JSON.stringify(withId({ error: `${overflow}: expected a finite number, found ${text ?? 'a number'} (beyond the largest double, 1.8e308)` })), stop: false };
+    return { response: JSON.stringify(withId({ error: `${overflow}: expected a finite number, found ${text ?? 'a number'} (beyond the largest double, ` +
+      `1.8e308)` })), stop: false };
   }
   try {
     switch (r.cmd) {
@@ -430,8 +453,10 @@ export function handleRequest(session: ServeSession, line: string): { response: 
       case 'vreset': {
         const options = checkResetOptions(r);
         const n = r.n ?? session.vec?.size;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_VECTOR) throw new ActionError(`n: expected the number of environments, an integer in 1..${MAX_VECTOR}`);
-        if (!session.vec || session.vec.size !== n) session.vec = new VectorRestorationEnv(n, { ...session.options, radialTable: env.tableIfBuilt() ?? undefined });
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_VECTOR) throw new ActionError(`n: expected the number of environments, an ` +
+          `integer in 1..${MAX_VECTOR}`);
+        if (!session.vec || session.vec.size !== n) session.vec = new VectorRestorationEnv(n,
+          { ...session.options, radialTable: env.tableIfBuilt() ?? undefined });
         const out = session.vec.reset({ seed: (r.seed as number | null) ?? undefined, options });
         const infos = compactMany(session, out.infos as unknown as Record<string, unknown>[], true);
         return { response: toJsonLine(withId({ observations: out.observations, infos })), stop: false };
@@ -458,7 +483,8 @@ export function handleRequest(session: ServeSession, line: string): { response: 
           if (!(e instanceof RangeError)) throw e;
         }
         const n = env.discreteSize();
-        const discreteAction = { kind: env.actionKind, n, keep: n - 1, labels: env.actionKind !== 'config' ? Array.from({ length: n }, (_, i) => env.discreteLabel(i)) : null };
+        const discreteAction = { kind: env.actionKind, n, keep: n - 1,
+          labels: env.actionKind !== 'config' ? Array.from({ length: n }, (_, i) => env.discreteLabel(i)) : null };
         return {
           response: JSON.stringify(withId({
             observation: spaceToJSON(env.observationSpace),

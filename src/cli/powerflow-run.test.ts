@@ -175,8 +175,10 @@ test('powerflow run: every kind of malformed data file is named with its row and
     [{ 'lines.csv': lines33.replace('\n5,5,6,', '\n5,5,66,') }, /lines\.csv, row 6, column to: expected a bus listed in buses\.csv, found unknown bus 66/],
     [{ 'buses.csv': '' }, /buses\.csv: expected .*found an empty file|buses\.csv.*empty/],
     [{ 'load.csv': load24.slice(0, 23).join('\n') + '\n' }, /expected 23 rows \(steps\) like load\.csv, found 24/],
-    [{ 'load.csv': load24.map((r) => r.split(',').slice(0, 32).join(',')).join('\n') + '\n' }, /load\.csv, row 1: expected 33 columns, one per bus of the case \(33 buses\), found 32/],
-    [{ 'load.csv': load24.map((r, i) => (i === 4 ? r.replace(/^0\+0im/, 'x+yim') : r)).join('\n') + '\n' }, /load\.csv, row 5, column 1: expected a complex power like 12\.5\+3\.1j/],
+    [{ 'load.csv': load24.map((r) => r.split(',').slice(0, 32).join(',')).join('\n') + '\n' },
+      /load\.csv, row 1: expected 33 columns, one per bus of the case \(33 buses\), found 32/],
+    [{ 'load.csv': load24.map((r, i) => (i === 4 ? r.replace(/^0\+0im/, 'x+yim') : r)).join('\n') + '\n' },
+      /load\.csv, row 5, column 1: expected a complex power like 12\.5\+3\.1j/],
     [{ 'mt.csv': '4,8,22\n' + '1,1,2\n'.repeat(24) }, /mt\.csv, row 2, column 3: expected 0 or 1, found "2"/],
   ];
   for (const [files, re] of cases) {

@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { stringify } from 'csv-stringify/sync';
-import { checkOutputFile, withOutputLock, collect, dataFiles, loadContext, parseBusIds, parseFloatStrict, parseIntStrict, parseLineIds, UsageError, CaseContext } from './common';
+import { checkOutputFile, withOutputLock, collect, dataFiles, loadContext, parseBusIds, parseFloatStrict, parseIntStrict, parseLineIds, UsageError,
+  CaseContext } from './common';
 import { nominalSnapshot, snapshot, Snapshot } from '../grid/series';
 import { normallyOpenLines } from '../grid/network';
 import { PfMethod } from '../powerflow/types';
@@ -89,14 +90,15 @@ function parseMt(ctx: CaseContext, values: string[] | undefined, snap: Snapshot)
     const bus = net.busIndex.get(Number(m[1]));
     const gen = net.generators.findIndex((g) => g.kind === 'MT' && g.bus === bus);
     if (bus === undefined || gen < 0) {
-      const mts = net.generators.filter((g) => g.kind === 'MT').map((g) => net.buses[g.bus].id);
+      const mts = mtIndices(net).map((g) => net.buses[net.generators[g].bus].id);
       throw new UsageError(`no MT at bus ${m[1]}; the case has MTs at bus ${mts.join(', ') || '(none)'}`, '--mt');
     }
     const g = net.generators[gen];
     const pKw = parseFloatStrict(m[2], '--mt');
     const qKvar = parseFloatStrict(m[3], '--mt');
     if (pKw < g.pMinKw || pKw > g.pMaxKw) throw new UsageError(`MT at bus ${m[1]}: P ${pKw} kW outside its limits ${g.pMinKw}..${g.pMaxKw} kW`, '--mt');
-    if (qKvar < g.qMinKvar || qKvar > g.qMaxKvar) throw new UsageError(`MT at bus ${m[1]}: Q ${qKvar} kvar outside its limits ${g.qMinKvar}..${g.qMaxKvar} kvar`, '--mt');
+    if (qKvar < g.qMinKvar || qKvar > g.qMaxKvar) throw new UsageError(`MT at bus ${m[1]}: Q ${qKvar} kvar outside its limits ` +
+      `${g.qMinKvar}..${g.qMaxKvar} kvar`, '--mt');
     if (!snap.available[gen]) throw new UsageError(`MT at bus ${m[1]} is not available at step ${snap.step} (mt.csv)`, '--mt');
     if (out.some((o) => o.gen === gen)) throw new UsageError(`MT at bus ${m[1]} given twice`, '--mt');
     out.push({ gen, pKw, qKvar });
@@ -108,7 +110,8 @@ export function runCommand(opts: RunOptions): void {
   if (opts.load !== undefined && opts.load !== 'nominal') throw new UsageError(`expected "nominal", found "${opts.load}"`, '--load');
   if (opts.load !== undefined && opts.step !== undefined) throw new UsageError('give either --load nominal or --step T, not both', '--step');
   if (opts.plot !== undefined && !/\.svg$/i.test(opts.plot)) throw new UsageError(`expected a file name ending in .svg, found "${opts.plot}"`, '--plot');
-  if (opts.plot === undefined && (opts.flows || !opts.title)) throw new UsageError('draws on the feeder map: add --plot FILE.svg', opts.flows ? '--flows' : '--no-title');
+  if (opts.plot === undefined && (opts.flows || !opts.title)) throw new UsageError('draws on the feeder map: add --plot FILE.svg',
+    opts.flows ? '--flows' : '--no-title');
   if (opts.noise !== undefined && opts.step === undefined) throw new UsageError('measurement noise applies to a time step: add --step T', '--noise');
   const noiseSd = opts.noise === undefined ? 0 : parseFloatStrict(opts.noise, '--noise');
   if (noiseSd < 0 || noiseSd > 1) throw new UsageError(`expected a standard deviation in 0..1, found ${noiseSd}`, '--noise');
@@ -211,7 +214,8 @@ function summary(rep: PfReport, opts: RunOptions, outputs: string[]): string {
   lines.push(`${c.bold(rep.case)}, ${when}: ${status} (mismatch ${rep.mismatchPu.toExponential(1)} pu)`);
   const unserved = rep.unservedKw > 1e-6 ? c.red(`${f(rep.unservedKw, 1)} kW`) : `${f(rep.unservedKw, 1)} kW`;
   lines.push(`  load      ${f(rep.loadKw, 1)} kW, served ${f(rep.servedKw, 1)} kW, unserved ${unserved}`);
-  lines.push(`  losses    ${c.bold(f(rep.lossKw, 3))} kW, ${f(rep.lossKvar, 3)} kvar; substation ${f(rep.substationKw, 1)} kW, ${f(rep.substationKvar, 1)} kvar`);
+  lines.push(`  losses    ${c.bold(f(rep.lossKw, 3))} kW, ${f(rep.lossKvar, 3)} kvar; substation ${f(rep.substationKw, 1)} kW, ` +
+    `${f(rep.substationKvar, 1)} kvar`);
   const vmin = rep.vMinPu < 0.95 ? c.yellow(f(rep.vMinPu, 5)) : f(rep.vMinPu, 5);
   lines.push(`  voltage   min ${vmin} pu at bus ${rep.vMinBus ?? '-'}, max ${f(rep.vMaxPu, 5)} pu at bus ${rep.vMaxBus ?? '-'}`);
   lines.push(`  open      ${rep.openLines.join(',') || 'none'}   faulted ${rep.faultedLines.length ? c.red(rep.faultedLines.join(',')) : 'none'}`);

@@ -237,5 +237,6 @@ test('vector observation with forecast: step t+1\'s loads, PV/WT and price, the 
     assert.equal(at('next_price'), series33.gridPricePerKwh ? series33.gridPricePerKwh[t + 1] : 0);
     if (t < 102) r = env.step({ config: 50751 }) as never;
   }
-  assert.throws(() => new RestorationEnv({ net: net33, series: series33, observation: 'full', forecast: true }), /forecast: only the vector observation carries a forecast/);
+  assert.throws(() => new RestorationEnv({ net: net33, series: series33, observation: 'full', forecast: true }),
+    /forecast: only the vector observation carries a forecast/);
 });

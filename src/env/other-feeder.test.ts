@@ -43,7 +43,8 @@ test('a 6-bus feeder with two substations and a fixed line: spaces, encodings an
   const r = spawnSync(process.execPath, [CLI, 'actions', '--data', dir, '--out', path.join(dir, 'out', 'acts')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).count, table.count);
-  const s2 = spawnSync(process.execPath, [CLI, 'serve', '--data', dir, '--horizon', '3'], { encoding: 'utf8', input: '{"cmd":"reset","seed":1}\n{"cmd":"step","action":{"open":[6,7,4]}}\n' });
+  const s2 = spawnSync(process.execPath, [CLI, 'serve', '--data', dir, '--horizon', '3'],
+    { encoding: 'utf8', input: '{"cmd":"reset","seed":1}\n{"cmd":"step","action":{"open":[6,7,4]}}\n' });
   assert.equal(s2.status, 0, s2.stderr);
   const lines = s2.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines[1].info.valid, true);
@@ -53,9 +54,11 @@ test('a 6-bus feeder with two substations and a fixed line: spaces, encodings an
 
 test('a power flow that does not converge ends the episode and charges the whole load as unserved', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'feeder-'));
-  fs.writeFileSync(path.join(dir, 'buses.csv'), 'bus,baseKv,pKw,qKvar,vMinPu,vMaxPu,substation\n1,11,0,0,0.95,1.05,1\n2,11,100,50,0.95,1.05,0\n3,11,80,40,0.95,1.05,0\n');
+  fs.writeFileSync(path.join(dir, 'buses.csv'),
+    'bus,baseKv,pKw,qKvar,vMinPu,vMaxPu,substation\n1,11,0,0,0.95,1.05,1\n2,11,100,50,0.95,1.05,0\n3,11,80,40,0.95,1.05,0\n');
   fs.writeFileSync(path.join(dir, 'lines.csv'), 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n1,1,2,5,5,400,1,0\n2,2,3,5,5,400,1,0\n');
-  fs.writeFileSync(path.join(dir, 'generators.csv'), 'gen,bus,kind,pMinKw,pMaxKw,qMinKvar,qMaxKvar,costPerKwh,gridForming\n1,3,PV,0,50,0,0,0,0\n'); // no MT at all
+  // no MT at all
+  fs.writeFileSync(path.join(dir, 'generators.csv'), 'gen,bus,kind,pMinKw,pMaxKw,qMinKvar,qMaxKvar,costPerKwh,gridForming\n1,3,PV,0,50,0,0,0,0\n');
   // step 1 asks for 50 MW through 10 ohm at 11 kV: no solution
   fs.writeFileSync(path.join(dir, 'load.csv'), ['0+0j,100+50j,80+40j', '0+0j,50000+20000j,50000+20000j', '0+0j,100+50j,80+40j'].join('\n') + '\n');
   const net = loadCase(dir);

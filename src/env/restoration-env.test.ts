@@ -71,7 +71,9 @@ test('spaces match the observations and actions actually produced (both encoding
       const r = env.step(a as Action);
       assert.equal(whyNotContained(env.observationSpace, r.observation), null, `step ${i}`);
       const tr = env.lastTransition()!;
-      assert.equal(whyNotContained(env.actionSpace, { switches: Array.from(tr.a.lineOpen), mtPKw: Array.from(tr.a.mtPKw), mtQKvar: Array.from(tr.a.mtQKvar), pickup: Array.from(tr.a.pickup), gridForming: Array.from(tr.a.gridForming) }), null);
+      assert.equal(whyNotContained(env.actionSpace,
+        { switches: Array.from(tr.a.lineOpen), mtPKw: Array.from(tr.a.mtPKw), mtQKvar: Array.from(tr.a.mtQKvar), pickup: Array.from(tr.a.pickup),
+        gridForming: Array.from(tr.a.gridForming) }), null);
       if (r.terminated || r.truncated) env.reset({});
     }
   }
@@ -182,7 +184,8 @@ test('MT set-points outside their limits are clipped (no penalty); P <= 0 switch
 test('malformed actions throw ActionError and change nothing', () => {
   const env = makeEnv();
   env.reset({ seed: 1 });
-  const bad: unknown[] = ['x', null, [1, 2], { switches: [1, 2] }, { open: [33], config: 1 }, { foo: 1 }, { mtPKw: [1] }, { config: 1.5 }, { open: ['a'] }, { switches: new Array(37).fill(2) }];
+  const bad: unknown[] = ['x', null, [1, 2], { switches: [1, 2] }, { open: [33], config: 1 }, { foo: 1 }, { mtPKw: [1] }, { config: 1.5 }, { open: ['a'] },
+    { switches: new Array(37).fill(2) }];
   for (const a of bad) assert.throws(() => env.step(a as Action), ActionError, JSON.stringify(a));
   assert.equal(env.currentStep, 0);
   const r = env.step({ open: TIES });

@@ -246,7 +246,8 @@ export class RestorationEnv {
     this.series = opts.series;
     this.mode = opts.mode ?? 'reconfig';
     this.encoding = opts.observation ?? 'full';
-    if (!OBSERVATION_ENCODINGS.includes(this.encoding)) throw new RangeError(`observation: expected one of ${OBSERVATION_ENCODINGS.join(', ')}, found "${this.encoding}"`);
+    if (!OBSERVATION_ENCODINGS.includes(this.encoding)) throw new RangeError(`observation: expected one of ${OBSERVATION_ENCODINGS.join(', ')}, found ` +
+      `"${this.encoding}"`);
     this.actionKind = opts.actions ?? 'config';
     if (!DISCRETE_KINDS.includes(this.actionKind)) throw new RangeError(`actions: expected one of ${DISCRETE_KINDS.join(', ')}, found "${this.actionKind}"`);
     this.mtControl = opts.mt ?? 'action';
@@ -254,7 +255,8 @@ export class RestorationEnv {
     this.mtLevels = opts.mtLevels ?? 4;
     this.forecast = opts.forecast ?? false;
     if (this.forecast && this.encoding !== 'vector') throw new RangeError('forecast: only the vector observation carries a forecast');
-    if (!Number.isInteger(this.mtLevels) || this.mtLevels < 2 || this.mtLevels > 101) throw new RangeError(`mtLevels: expected an integer in 2..101, found ${this.mtLevels}`);
+    if (!Number.isInteger(this.mtLevels) || this.mtLevels < 2 || this.mtLevels > 101) throw new RangeError(`mtLevels: expected an integer in 2..101, ` +
+      `found ${this.mtLevels}`);
     this.weights = { ...DEFAULT_WEIGHTS, ...(opts.weights ?? {}) };
     this.faults = opts.faults ?? (opts.series.faulted ? { kind: 'series' } : { kind: 'none' });
     if (this.faults.kind === 'scenarios' && this.faults.scenarios.length === 0) throw new RangeError('the fault scenario list is empty');
@@ -269,7 +271,8 @@ export class RestorationEnv {
     this.table = opts.radialTable ?? null;
     const nl = net.lines.length;
     const M = this.mts.length;
-    this.cur = { lineOpen: new Uint8Array(nl), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(net.buses.length).fill(1), gridForming: this.gridFormingDefault.slice() };
+    this.cur = { lineOpen: new Uint8Array(nl), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(net.buses.length).fill(1),
+      gridForming: this.gridFormingDefault.slice() };
     this.snap = emptySnapshot(net);
     this.faultBuf = new Uint8Array(nl);
     this.scratchOpen = new Uint8Array(nl);
@@ -430,7 +433,8 @@ export class RestorationEnv {
   /** The action space with a configuration index instead of switch states. */
   configActionSpace(): Space {
     const a = this.actionSpace as { kind: 'Dict'; spaces: Record<string, Space> };
-    return dict({ config: discrete(this.radialTable().count + 1), mtPKw: a.spaces.mtPKw, mtQKvar: a.spaces.mtQKvar, pickup: a.spaces.pickup, gridForming: a.spaces.gridForming });
+    return dict({ config: discrete(this.radialTable().count + 1), mtPKw: a.spaces.mtPKw, mtQKvar: a.spaces.mtQKvar, pickup: a.spaces.pickup,
+      gridForming: a.spaces.gridForming });
   }
 
   /**
@@ -507,7 +511,8 @@ export class RestorationEnv {
     }
     const steps = this.series.steps;
     const horizon = o.horizon ?? this.defaults.horizon;
-    if (!Number.isInteger(horizon) || horizon < 1 || horizon > steps - 1) throw new ActionError(`horizon: expected an integer in 1..${steps - 1}, found ${horizon}`);
+    if (!Number.isInteger(horizon) || horizon < 1 || horizon > steps - 1) throw new ActionError(`horizon: expected an integer in 1..${steps - 1}, found ` +
+      `${horizon}`);
     const start = o.start ?? this.defaults.start;
     let t0: number;
     if (start === 'random') t0 = this.rng.int(steps - horizon);
@@ -520,7 +525,8 @@ export class RestorationEnv {
     if (this.faults.kind === 'scenarios') {
       const n = this.faults.scenarios.length;
       if (o.scenario !== undefined) {
-        if (!Number.isInteger(o.scenario) || o.scenario < 0 || o.scenario >= n) throw new ActionError(`scenario: expected an integer in 0..${n - 1}, found ${o.scenario}`);
+        if (!Number.isInteger(o.scenario) || o.scenario < 0 || o.scenario >= n) throw new ActionError(`scenario: expected an integer in 0..${n - 1}, ` +
+          `found ${o.scenario}`);
         this.scenario = o.scenario;
       } else this.scenario = this.rng.int(n);
     } else if (o.scenario !== undefined) throw new ActionError('scenario: the environment has no scenario list (fault source is not scenarios)');
@@ -641,7 +647,8 @@ export class RestorationEnv {
     let discrete = false;
     let a: Exclude<Action, number>;
     if (typeof action === 'number') a = { config: action };
-    else if (action === null || typeof action !== 'object' || Array.isArray(action)) throw new ActionError('action: expected an object {switches | open | config, mtPKw, mtQKvar, pickup | shed, gridForming} or a configuration index');
+    else if (action === null || typeof action !== 'object' || Array.isArray(action)) throw new ActionError('action: expected an object {switches | open ' +
+      '| config, mtPKw, mtQKvar, pickup | shed, gridForming} or a configuration index');
     else a = action;
     for (const k of Object.keys(a)) if (!ACTION_KEYS.includes(k)) throw new ActionError(`action: unknown key "${k}", expected ${ACTION_KEYS.join(', ')}`);
     const forms = TOPOLOGY_FORMS.filter((k) => (a as Record<string, unknown>)[k] !== undefined && (a as Record<string, unknown>)[k] !== null);
@@ -690,7 +697,8 @@ export class RestorationEnv {
         open = new Uint8Array(nl);
         const ok = kind === 'move' ? applyMove(this.moveTable(), c, this.cur.lineOpen, open) : applyToggle(net, c, this.cur.lineOpen, open);
         if (!ok) {
-          errors.push(`${kind} ${c} (${this.discreteLabel(c, kind)}) does not apply: ${kind === 'move' ? 'an exchange needs one of its lines open and one closed, a close an open line' : 'the line has no switch'}`);
+          errors.push(`${kind} ${c} (${this.discreteLabel(c, kind)}) does not apply: ` +
+            `${kind === 'move' ? 'an exchange needs one of its lines open and one closed, a close an open line' : 'the line has no switch'}`);
           open = null;
         }
         discrete = true;
@@ -706,7 +714,8 @@ export class RestorationEnv {
       mtP = this.cur.mtPKw.slice();
       mtQ = this.cur.mtQKvar.slice();
       for (let k = 0; k < M; k++) {
-        if (!Number.isInteger(v[k]) || v[k] < 0 || v[k] > L) throw new ActionError(`mtLevel[${k}]: expected an integer in 0..${L} (${L} = keep), found ${v[k]}`);
+        if (!Number.isInteger(v[k]) || v[k] < 0 || v[k] > L) throw new ActionError(`mtLevel[${k}]: expected an integer in 0..${L} (${L} = keep), found ` +
+          `${v[k]}`);
         if (v[k] === L) continue;
         const g = net.generators[this.mts[k]];
         mtP[k] = mtLevelKw(g.pMinKw, g.pMaxKw, L, v[k]);
@@ -893,7 +902,8 @@ export class RestorationEnv {
       const v = this.vector;
       const hour = (((s.step * this.weights.stepHours) % 24) + 24) % 24;
       const next = this.forecast ? { series: this.series, t: Math.min(s.step + 1, this.series.steps - 1), net: this.net } : undefined;
-      return writeVector(v, s, this.mts, { pricePerKwh: this.snap.gridPricePerKwh, hour, progress: (s.step - this.t0) / this.horizon, next }, new Float64Array(v.size));
+      return writeVector(v, s, this.mts, { pricePerKwh: this.snap.gridPricePerKwh, hour, progress: (s.step - this.t0) / this.horizon, next },
+        new Float64Array(v.size));
     }
     if (this.encoding === 'full') {
       const hour = new Float64Array(1);
@@ -946,7 +956,8 @@ function numbers(v: unknown, what: string): number[] {
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) throw new ActionError(`${what}: expected an array of numbers`);
   const arr = Array.from(v as ArrayLike<unknown>);
   for (let i = 0; i < arr.length; i++) {
-    if (typeof arr[i] !== 'number' || !Number.isFinite(arr[i] as number)) throw new ActionError(`${what}[${i}]: expected a finite number, found ${shown(arr[i])}`);
+    if (typeof arr[i] !== 'number' || !Number.isFinite(arr[i] as number)) throw new ActionError(`${what}[${i}]: expected a finite number, found ` +
+      `${shown(arr[i])}`);
   }
   return arr as number[];
 }

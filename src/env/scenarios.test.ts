@@ -39,7 +39,8 @@ test('fault scenarios from faultmaker files (CSV with a header of line ids, JSON
   assert.deepEqual(draw(5), draw(5));
 
   // through serve
-  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'powerflow.js'), 'serve', '--faults', csvFile], { encoding: 'utf8', input: '{"cmd":"reset","options":{"scenario":2}}\n{"cmd":"reset","options":{"scenario":3}}\n' });
+  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'powerflow.js'), 'serve', '--faults', csvFile],
+    { encoding: 'utf8', input: '{"cmd":"reset","options":{"scenario":2}}\n{"cmd":"reset","options":{"scenario":3}}\n' });
   assert.equal(out.status, 0, out.stderr);
   const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines[0].info.scenario, 2);

@@ -20,7 +20,8 @@ export function readScenarioFile(file: string, net: Network): number[][] {
     first = 1;
     cols = t.rows[0].map((c, j) => {
       const li = /^\d+$/.test(c) ? net.lineIndex.get(Number(c)) : undefined;
-      if (li === undefined) throw new InputError('UNKNOWN_LINE', `expected a line id of the case in the header, found "${clip(c)}"`, { file, row: t.lines[0], column: j + 1 });
+      if (li === undefined) throw new InputError('UNKNOWN_LINE', `expected a line id of the case in the header, found "${clip(c)}"`,
+        { file, row: t.lines[0], column: j + 1 });
       return li;
     });
     checkLineHeader({ ...t, header: t.rows[0], headerLine: t.lines[0] }, cols, net);
@@ -28,7 +29,8 @@ export function readScenarioFile(file: string, net: Network): number[][] {
   const out: number[][] = [];
   for (let r = first; r < t.rows.length; r++) {
     const row = t.rows[r];
-    if (row.length !== cols.length) throw new InputError('COLUMN_COUNT', `expected ${cols.length} columns (one 0/1 per line${first ? ' of the header' : ' of the case'}), found ${row.length}`, { file, row: t.lines[r] });
+    if (row.length !== cols.length) throw new InputError('COLUMN_COUNT', `expected ${cols.length} columns (one 0/1 per ` +
+      `line${first ? ' of the header' : ' of the case'}), found ${row.length}`, { file, row: t.lines[r] });
     const lines: number[] = [];
     row.forEach((v, j) => {
       if (v === '1') lines.push(cols[j]);
@@ -48,13 +50,16 @@ export function parseScenarioJson(text: string, file: string, net: Network): num
     throw new InputError('BAD_JSON', `expected JSON (${(e as Error).message})`, { file });
   }
   const list = Array.isArray(obj) ? obj : (obj as { scenarios?: unknown })?.scenarios;
-  if (!Array.isArray(list) || list.length === 0) throw new InputError('BAD_JSON', 'expected a non-empty array of scenarios (records with "lines", or arrays of line ids)', { file });
+  if (!Array.isArray(list) || list.length === 0) throw new InputError('BAD_JSON', 'expected a non-empty array of scenarios (records with "lines", or ' +
+    'arrays of line ids)', { file });
   return list.map((rec, i) => {
     const ids = Array.isArray(rec) ? rec : (rec as { lines?: unknown })?.lines;
-    if (!Array.isArray(ids)) throw new InputError('BAD_JSON', `scenario ${i + 1}: expected an array of line ids or a record with "lines"`, { file, row: i + 1 });
+    if (!Array.isArray(ids)) throw new InputError('BAD_JSON', `scenario ${i + 1}: expected an array of line ids or a record with "lines"`,
+      { file, row: i + 1 });
     return ids.map((id) => {
       const li = typeof id === 'number' ? net.lineIndex.get(id) : undefined;
-      if (li === undefined) throw new InputError('UNKNOWN_LINE', `scenario ${i + 1}: expected line ids of the case, found ${JSON.stringify(id)}`, { file, row: i + 1 });
+      if (li === undefined) throw new InputError('UNKNOWN_LINE', `scenario ${i + 1}: expected line ids of the case, found ${JSON.stringify(id)}`,
+        { file, row: i + 1 });
       return li;
     });
   });

@@ -54,7 +54,8 @@ export class VectorRestorationEnv {
         throw err;
       }
     });
-    const out = { observations: [] as Observation[], rewards: [] as number[], terminated: [] as boolean[], truncated: [] as boolean[], infos: [] as VectorStepInfo[] };
+    const out = { observations: [] as Observation[], rewards: [] as number[], terminated: [] as boolean[], truncated: [] as boolean[],
+      infos: [] as VectorStepInfo[] };
     this.envs.forEach((e, i) => {
       // share a table built lazily by any environment
       if (!e.tableIfBuilt()) {

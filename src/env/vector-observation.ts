@@ -93,7 +93,8 @@ export function vectorLayout(net: Network, series: Series, mts: number[], noiseS
 
 /** Write S(t) into `out` in the layout's order, clipped to its bounds. */
 export function writeVector(
-  layout: VectorLayout, s: ChainState, mts: number[], ctx: { pricePerKwh: number; hour: number; progress: number; next?: { series: Series; t: number; net: Network } }, out: Float64Array,
+  layout: VectorLayout, s: ChainState, mts: number[],
+    ctx: { pricePerKwh: number; hour: number; progress: number; next?: { series: Series; t: number; net: Network } }, out: Float64Array,
 ): Float64Array {
   let k = 0;
   const put = (v: number): void => {

@@ -41,7 +41,8 @@ export function normalAction(net: Network): GridAction {
   const lineOpen = new Uint8Array(net.lines.length);
   for (const l of normallyOpenLines(net)) lineOpen[l] = 1;
   const m = mtIndices(net).length;
-  return { lineOpen, mtPKw: new Float64Array(m), mtQKvar: new Float64Array(m), pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
+  return { lineOpen, mtPKw: new Float64Array(m), mtQKvar: new Float64Array(m), pickup: new Float64Array(net.buses.length).fill(1),
+    gridForming: defaultGridForming(net) };
 }
 
 export function cloneAction(a: GridAction): GridAction {

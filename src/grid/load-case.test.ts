@@ -93,12 +93,15 @@ function expectInputError(fn: () => unknown, re: RegExp): void {
 
 test('network validation names the file, row and column', () => {
   const bad: [string, string, RegExp][] = [
-    ['lines.csv', 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n1,1,2,-0.1,0.047,420,1,0\n', /lines\.csv, row 2, column rOhm: expected a resistance >= 0 ohm, found -0.1/],
+    ['lines.csv', 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n1,1,2,-0.1,0.047,420,1,0\n',
+      /lines\.csv, row 2, column rOhm: expected a resistance >= 0 ohm, found -0.1/],
     ['lines.csv', 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n1,1,99,0.1,0.047,420,1,0\n', /lines\.csv, row 2, column to: .*unknown bus 99/],
     ['lines.csv', 'line,from,to,rOhm,xOhm,ampacityA,switchable,normallyOpen\n1,1,2,NaN,0.047,420,1,0\n', /row 2, column rOhm: expected .*"NaN"/],
     ['lines.csv', 'line,from,to,rOhm,xOhm,ampacityA,switchable\n1,1,2,0.1,0.047,420,1\n', /normallyOpen/],
-    ['buses.csv', 'bus,baseKv,pKw,qKvar,vMinPu,vMaxPu,substation\n1,12.66,0,0,0.95,1.05,1\n1,12.66,0,0,0.95,1.05,0\n', /buses\.csv, row 3, column bus: expected a unique bus id, bus 1 appears twice/],
-    ['generators.csv', 'gen,bus,kind,pMinKw,pMaxKw,qMinKvar,qMaxKvar,costPerKwh,gridForming\n1,4,XX,0,1,0,1,0,1\n', /generators\.csv, row 2, column kind: expected kind MT, PV or WT/],
+    ['buses.csv', 'bus,baseKv,pKw,qKvar,vMinPu,vMaxPu,substation\n1,12.66,0,0,0.95,1.05,1\n1,12.66,0,0,0.95,1.05,0\n',
+      /buses\.csv, row 3, column bus: expected a unique bus id, bus 1 appears twice/],
+    ['generators.csv', 'gen,bus,kind,pMinKw,pMaxKw,qMinKvar,qMaxKvar,costPerKwh,gridForming\n1,4,XX,0,1,0,1,0,1\n',
+      /generators\.csv, row 2, column kind: expected kind MT, PV or WT/],
   ];
   for (const [file, text, re] of bad) {
     const dir = copyCase(DATA_33, { [file]: text });
@@ -111,7 +114,8 @@ test('network validation names the file, row and column', () => {
 
 test('series validation: wrong bus count, unequal lengths, generation at a bus without that DER', () => {
   const longer = fs.readFileSync(path.join(DATA_24H, 'price.csv'), 'utf8') + '0.1,0.1\n';
-  expectInputError(() => loadSeries(loadCase(DATA_24H), copyCase(DATA_24H, { 'price.csv': longer })), /price\.csv: expected 24 rows \(steps\) like load\.csv, found 25/);
+  expectInputError(() => loadSeries(loadCase(DATA_24H), copyCase(DATA_24H, { 'price.csv': longer })),
+    /price\.csv: expected 24 rows \(steps\) like load\.csv, found 25/);
   const dir = copyCase(DATA_24H, { 'pv.csv': 'p8,q8,p9,q9\n' + '1,0,1,0\n'.repeat(24) });
   expectInputError(() => loadSeries(loadCase(dir), dir), /pv\.csv, row 2: expected 0 at bus 9: generators\.csv has no PV there/);
   const nominal = nominalSnapshot(loadCase(DATA_33));

@@ -116,7 +116,8 @@ export function loadCase(dir: string, opts: LoadCaseOptions = {}): Network {
     if (rOhm < 0) throw r.err('BAD_VALUE', `expected a resistance >= 0 ohm, found ${rOhm}`, 'rOhm');
     if (xOhm < 0) throw r.err('BAD_VALUE', `expected a reactance >= 0 ohm, found ${xOhm}`, 'xOhm');
     if (rOhm === 0 && xOhm === 0) throw r.err('ZERO_IMPEDANCE', `expected a non-zero impedance, line ${id} has r = x = 0`, 'rOhm');
-    if (buses[from].baseKv !== buses[to].baseKv) throw r.err('BAD_VALUE', `expected both ends at the same base kV (no transformers), found ${buses[from].baseKv} and ${buses[to].baseKv}`, 'to');
+    if (buses[from].baseKv !== buses[to].baseKv) throw r.err('BAD_VALUE', `expected both ends at the same base kV (no transformers), found ` +
+      `${buses[from].baseKv} and ${buses[to].baseKv}`, 'to');
     const ampacityA = r.num('ampacityA');
     if (!(ampacityA > 0)) throw r.err('BAD_VALUE', `expected a positive ampacity in A, found ${ampacityA}`, 'ampacityA');
     const switchable = r.bool('switchable');
@@ -138,7 +139,8 @@ export function loadCase(dir: string, opts: LoadCaseOptions = {}): Network {
       const bus = busIndex.get(b);
       if (bus === undefined) throw r.err('UNKNOWN_BUS', `expected a bus listed in buses.csv, found unknown bus ${b}`, 'bus');
       const kindText = r.raw('kind').toUpperCase();
-      if (kindText !== 'MT' && kindText !== 'PV' && kindText !== 'WT') throw r.err('BAD_VALUE', `expected kind MT, PV or WT, found "${clip(r.raw('kind'))}"`, 'kind');
+      if (kindText !== 'MT' && kindText !== 'PV' && kindText !== 'WT') throw r.err('BAD_VALUE', `expected kind MT, PV or WT, found ` +
+        `"${clip(r.raw('kind'))}"`, 'kind');
       const g: Generator = {
         id,
         bus,
@@ -189,7 +191,8 @@ function checkConnected(net: Network, busFile: string): void {
   }
   for (let i = 0; i < n; i++) {
     if (!seen[i]) {
-      throw new InputError('DISCONNECTED', `expected every bus to be connected to a substation through some line, bus ${net.buses[i].id} is not`, { file: busFile, row: i + 2, column: 'bus' });
+      throw new InputError('DISCONNECTED', `expected every bus to be connected to a substation through some line, bus ${net.buses[i].id} is not`,
+        { file: busFile, row: i + 2, column: 'bus' });
     }
   }
 }

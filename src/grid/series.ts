@@ -67,7 +67,8 @@ function busColumnsFromHeader(t: CsvTable, net: Network): { kind: 'complex' | 'p
       const m = /^([pq])_?(\d+)$/i.exec(c)!;
       const id = Number(m[2]);
       const bus = net.busIndex.get(id);
-      if (bus === undefined) throw new InputError('UNKNOWN_BUS', `expected a bus id of the case in the header, found unknown bus ${id}`, { file: t.file, row: t.headerLine, column: j + 1 });
+      if (bus === undefined) throw new InputError('UNKNOWN_BUS', `expected a bus id of the case in the header, found unknown bus ${id}`,
+        { file: t.file, row: t.headerLine, column: j + 1 });
       const e = byBus.get(bus) ?? { bus, p: -1, q: -1 };
       if (m[1].toLowerCase() === 'p') e.p = j;
       else e.q = j;
@@ -81,9 +82,11 @@ function busColumnsFromHeader(t: CsvTable, net: Network): { kind: 'complex' | 'p
     return { kind: 'plain', cols: [...byBus.values()] };
   }
   const cols = h.map((c, j) => {
-    if (!/^\d+$/.test(c)) throw new InputError('BAD_HEADER', `expected a header of bus ids (or p<bus>,q<bus>), found "${clip(c)}"`, { file: t.file, row: t.headerLine, column: j + 1 });
+    if (!/^\d+$/.test(c)) throw new InputError('BAD_HEADER', `expected a header of bus ids (or p<bus>,q<bus>), found "${clip(c)}"`,
+      { file: t.file, row: t.headerLine, column: j + 1 });
     const bus = net.busIndex.get(Number(c));
-    if (bus === undefined) throw new InputError('UNKNOWN_BUS', `expected a bus id of the case in the header, found unknown bus ${c}`, { file: t.file, row: t.headerLine, column: j + 1 });
+    if (bus === undefined) throw new InputError('UNKNOWN_BUS', `expected a bus id of the case in the header, found unknown bus ${c}`,
+      { file: t.file, row: t.headerLine, column: j + 1 });
     return { bus, p: j, q: j };
   });
   // buses left out of the header are 0 (documented); a bus named twice is a typo
@@ -97,7 +100,8 @@ function busColumnsFromHeader(t: CsvTable, net: Network): { kind: 'complex' | 'p
  * columns (less memory for PV / WT, non-zero only at a few buses): the result is steps x cols,
  * cols[j] = bus index of column j.
  */
-function readBusTable(file: string, net: Network, keep?: Uint8Array): { steps: number; p: Float64Array; q: Float64Array; lines: number[] | null; cols: number[] } {
+function readBusTable(file: string, net: Network,
+  keep?: Uint8Array): { steps: number; p: Float64Array; q: Float64Array; lines: number[] | null; cols: number[] } {
   const bytes = readBytes(file);
   const all = net.buses.map((_, i) => i);
   // the long series are headerless complex tables: scan their bytes directly (several times faster)
@@ -221,7 +225,8 @@ export function loadSeries(net: Network, dir: string): Series | null {
         if (pv === 0 && qv === 0) continue;
         const gi = genAt.get(b);
         if (gi === undefined) {
-          throw new InputError('NO_GENERATOR', `expected 0 at bus ${net.buses[b].id}: generators.csv has no ${kind} there, found ${pv}+${qv}j`, { file, row: tbl.lines ? tbl.lines[s] : rowOfStep(file, s) });
+          throw new InputError('NO_GENERATOR', `expected 0 at bus ${net.buses[b].id}: generators.csv has no ${kind} there, found ${pv}+${qv}j`,
+            { file, row: tbl.lines ? tbl.lines[s] : rowOfStep(file, s) });
         }
         genPKw[s * ng + gi] = pv;
         genQKvar[s * ng + gi] = qv;
@@ -245,7 +250,8 @@ export function loadSeries(net: Network, dir: string): Series | null {
     const t = readCsv(priceFile, 'auto');
     checkSteps(priceFile, t.rows.length, steps, loadFile);
     const width = t.header ? t.header.length : t.rows[0].length;
-    if (width < 1 || width > 2) throw new InputError('COLUMN_COUNT', `expected 1 or 2 columns (grid price, MT cost per kWh), found ${width}`, { file: priceFile, row: t.headerLine ?? t.lines[0] });
+    if (width < 1 || width > 2) throw new InputError('COLUMN_COUNT', `expected 1 or 2 columns (grid price, MT cost per kWh), found ${width}`,
+      { file: priceFile, row: t.headerLine ?? t.lines[0] });
     gridPricePerKwh = new Float64Array(steps);
     if (width === 2) mtPricePerKwh = new Float64Array(steps);
     t.rows.forEach((row, s) => {
@@ -272,7 +278,8 @@ export function loadSeries(net: Network, dir: string): Series | null {
     const mtBuses = [...new Set(net.generators.filter((g) => g.kind === 'MT').map((g) => g.bus))];
     const cols = t.header!.map((c, j) => {
       const bus = /^\d+$/.test(c) ? net.busIndex.get(Number(c)) : undefined;
-      if (bus === undefined || !mtBuses.includes(bus)) throw new InputError('UNKNOWN_MT', `expected the bus id of an MT in the header, found "${clip(c)}"`, { file: mtFile, row: t.headerLine, column: j + 1 });
+      if (bus === undefined || !mtBuses.includes(bus)) throw new InputError('UNKNOWN_MT', `expected the bus id of an MT in the header, found "${clip(c)}"`,
+        { file: mtFile, row: t.headerLine, column: j + 1 });
       return bus;
     });
     checkUniqueHeader(t, cols, (b) => `MT bus ${net.buses[b].id}`, 'MT bus');
@@ -281,7 +288,8 @@ export function loadSeries(net: Network, dir: string): Series | null {
     const gensOf = cols.map((b) => net.generators.flatMap((g, gi) => (g.kind === 'MT' && g.bus === b ? [gi] : [])));
     available = new Uint8Array(steps * ng).fill(1);
     t.rows.forEach((row, s) => {
-      if (row.length !== cols.length) throw new InputError('COLUMN_COUNT', `expected ${cols.length} columns as in the header, found ${row.length}`, { file: mtFile, row: t.lines[s] });
+      if (row.length !== cols.length) throw new InputError('COLUMN_COUNT', `expected ${cols.length} columns as in the header, found ${row.length}`,
+        { file: mtFile, row: t.lines[s] });
       gensOf.forEach((gens, j) => {
         const v = row[j];
         if (v !== '0' && v !== '1') throw new InputError('BAD_FLAG', `expected 0 or 1, found "${clip(v)}"`, { file: mtFile, row: t.lines[s], column: j + 1 });
@@ -317,7 +325,8 @@ export function readEventTable(file: string, net: Network): Uint8Array {
   // a header of line ids is all integers like a data row: it is a header when a cell is not 0 or 1
   // and it has no repeated cell or no 0 (line ids start at 1; a repeated id is then reported below)
   const first = t.rows[0];
-  if (!t.header && first.every((c) => /^\d+$/.test(c)) && first.some((c) => c !== '0' && c !== '1') && (new Set(first).size === first.length || !first.includes('0'))) {
+  if (!t.header && first.every((c) => /^\d+$/.test(c)) && first.some((c) => c !== '0' && c !== '1') &&
+    (new Set(first).size === first.length || !first.includes('0'))) {
     t.header = t.rows.shift();
     t.headerLine = t.lines.shift();
   }
@@ -325,7 +334,8 @@ export function readEventTable(file: string, net: Network): Uint8Array {
   if (t.header) {
     cols = t.header.map((c, j) => {
       const li = /^\d+$/.test(c) ? net.lineIndex.get(Number(c)) : undefined;
-      if (li === undefined) throw new InputError('UNKNOWN_LINE', `expected a line id of the case in the header, found "${clip(c)}"`, { file, row: t.headerLine, column: j + 1 });
+      if (li === undefined) throw new InputError('UNKNOWN_LINE', `expected a line id of the case in the header, found "${clip(c)}"`,
+        { file, row: t.headerLine, column: j + 1 });
       return li;
     });
     checkLineHeader(t, cols, net);

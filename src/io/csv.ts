@@ -174,7 +174,8 @@ export function checkUniqueHeader<K>(t: CsvTable, keys: readonly (K | null)[], n
     if (k === null) return;
     const i = first.get(k);
     if (i !== undefined) {
-      throw new InputError('DUPLICATE_COLUMN', `expected each ${what} once in the header, ${name(k)} appears twice (columns ${i + 1} and ${j + 1})`, { file: t.file, row: t.headerLine ?? 1, column: j + 1 });
+      throw new InputError('DUPLICATE_COLUMN', `expected each ${what} once in the header, ${name(k)} appears twice (columns ${i + 1} and ${j + 1})`,
+        { file: t.file, row: t.headerLine ?? 1, column: j + 1 });
     }
     first.set(k, j);
   });
@@ -186,7 +187,8 @@ export function checkCompleteHeader<K>(t: CsvTable, keys: readonly (K | null)[],
   const missing = expected.filter((k) => !present.has(k));
   if (missing.length === 0) return;
   const shown = missing.slice(0, 5).map(name).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
-  throw new InputError('MISSING_COLUMN', `expected a column for every ${what} in the header, ${shown} ${missing.length > 1 ? 'are' : 'is'} missing`, { file: t.file, row: t.headerLine ?? 1 });
+  throw new InputError('MISSING_COLUMN', `expected a column for every ${what} in the header, ${shown} ${missing.length > 1 ? 'are' : 'is'} missing`,
+    { file: t.file, row: t.headerLine ?? 1 });
 }
 
 /** Check every data row has exactly `n` cells. */

@@ -46,7 +46,8 @@ interface H5Object {
 /** Open `file` for writing (created, or truncated) with h5wasm. */
 export async function openHdf5Writer(file: string): Promise<Hdf5Writer> {
   const entry = findH5wasm();
-  if (!entry) throw new UsageError(`the minari format writes HDF5 with the npm package h5wasm, which is not installed: npm install h5wasm@${H5WASM_VERSION} (or use --format npz)`, '--format');
+  if (!entry) throw new UsageError(`the minari format writes HDF5 with the npm package h5wasm, which is not installed: npm install ` +
+    `h5wasm@${H5WASM_VERSION} (or use --format npz)`, '--format');
   const mod = await importModule(pathToFileURL(entry).href);
   const h5 = (mod.default ?? mod) as { ready: Promise<unknown>; File: new (f: string, mode: string) => H5Object & { get(p: string): H5Object; close(): void } };
   await h5.ready;
@@ -57,7 +58,8 @@ export async function openHdf5Writer(file: string): Promise<Hdf5Writer> {
     group: (name) => void f.create_group(name),
     dataset: (name, data, shape) => void f.create_dataset({ name, data, shape, dtype: DTYPE(data) }),
     // integers as int64 scalars, other numbers float64 (h5wasm would guess int32)
-    attribute: (object, name, value) => (typeof value === 'number' ? at(object).create_attribute(name, value, null, Number.isInteger(value) ? '<q' : '<d') : at(object).create_attribute(name, value)),
+    attribute: (object, name, value) => (typeof value === 'number' ? at(object).create_attribute(name, value, null,
+      Number.isInteger(value) ? '<q' : '<d') : at(object).create_attribute(name, value)),
     close: () => f.close(),
   };
 }

@@ -62,7 +62,8 @@ test('CLI: a live lock on the output gives exit 3 and writes nothing; a stale on
 test('SIGTERM releases the lock and exits 143', async () => {
   const dir = tmpDir();
   const target = path.join(dir, 'x');
-  const script = `const {acquireLock}=require(${JSON.stringify(path.join(__dirname, 'lock.js'))});acquireLock(${JSON.stringify(target)});console.log('locked');setTimeout(()=>{},20000);`;
+  const script = `const {acquireLock}=require(${JSON.stringify(path.join(__dirname, 'lock.js'))});` +
+    `acquireLock(${JSON.stringify(target)});console.log('locked');setTimeout(()=>{},20000);`;
   const child = spawn(process.execPath, ['-e', script]);
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   assert.ok(fs.existsSync(lockFileFor(target)));

@@ -38,7 +38,8 @@ function sizeOf(dir: string): number {
 }
 
 /** `isLocked(name)` says whether a run is in progress (its folder is then kept whatever its age). */
-export function pruneRunDirs(logDir: string, policy: RetentionPolicy, isLocked: (run: string) => boolean = () => false, nowMs = Date.now(), dryRun = false): PruneResult {
+export function pruneRunDirs(logDir: string, policy: RetentionPolicy, isLocked: (run: string) => boolean = () => false, nowMs = Date.now(),
+  dryRun = false): PruneResult {
   if (!fs.existsSync(logDir)) return { removed: [], kept: [], freedBytes: 0 };
   const runs = fs.readdirSync(logDir, { withFileTypes: true })
     .filter((e) => e.isDirectory())

@@ -17,7 +17,7 @@
 import { Network } from '../grid/network';
 import { readCsv, parseNumber } from '../io/csv';
 import { InputError } from '../io/errors';
-import { PAD } from './schema';
+import { PAD, mtsOf } from './schema';
 
 /** A parsed action: plain data, accepted as is by RestorationEnv.step. */
 export interface FileAction {
@@ -44,11 +44,12 @@ export function readActionFile(file: string, net: Network): ActionFile {
   const t = readCsv(file, true);
   const header = t.header!.map(strip);
   const col = (name: string): number => header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
-  const mts = net.generators.filter((g) => g.kind === 'MT');
+  const mts = mtsOf(net);
   const nl = net.lines.length;
   if (t.rows.length === 0) throw new InputError('EMPTY', 'expected at least one action row below the header', { file });
   for (let i = 0; i < t.rows.length; i++) {
-    if (t.rows[i].length !== header.length) throw new InputError('COLUMN_COUNT', `expected ${header.length} columns as in the header, found ${t.rows[i].length}`, { file, row: t.lines[i] });
+    if (t.rows[i].length !== header.length) throw new InputError('COLUMN_COUNT', `expected ${header.length} columns as in the header, found ` +
+      `${t.rows[i].length}`, { file, row: t.lines[i] });
   }
 
   // MT columns: case33py names or full names, all or none
@@ -57,7 +58,8 @@ export function readActionFile(file: string, net: Network): ActionFile {
     const qc = mts.map((g, k) => col(q.replace('#', String(k + 1)).replace('@', String(g.id))));
     if (pc.every((c) => c < 0) && qc.every((c) => c < 0)) return null;
     const missing = [...pc, ...qc].findIndex((c) => c < 0);
-    if (missing >= 0) throw new InputError('MISSING_COLUMN', `expected P and Q columns for all ${mts.length} MTs (${p.replace('#', '1').replace('@', String(mts[0]?.id))}, ...)`, { file, row: t.headerLine });
+    if (missing >= 0) throw new InputError('MISSING_COLUMN', `expected P and Q columns for all ${mts.length} MTs ` +
+      `(${p.replace('#', '1').replace('@', String(mts[0]?.id))}, ...)`, { file, row: t.headerLine });
     return { p: pc, q: qc };
   };
   const mt = mtCols('Pmt_#', 'Qmt_#') ?? mtCols('pMtKw_G@', 'qMtKvar_G@');
@@ -82,11 +84,13 @@ export function readActionFile(file: string, net: Network): ActionFile {
   else if (openLineCols.length > 0) layout = 'case33py';
   else if (fullCols.some((c) => c >= 0)) {
     const miss = fullCols.findIndex((c) => c < 0);
-    if (miss >= 0) throw new InputError('MISSING_COLUMN', `expected a column open_L<id> for every line, missing open_L${net.lines[miss].id}`, { file, row: t.headerLine });
+    if (miss >= 0) throw new InputError('MISSING_COLUMN', `expected a column open_L<id> for every line, missing open_L${net.lines[miss].id}`,
+      { file, row: t.headerLine });
     layout = 'full';
   } else if (col('open') >= 0) layout = 'open';
   else {
-    throw new InputError('MISSING_COLUMN', 'expected action columns: config, open, open_line_1.. (case33py) or open_L<id> (full), with optional MT columns', { file, row: t.headerLine });
+    throw new InputError('MISSING_COLUMN', 'expected action columns: config, open, open_line_1.. (case33py) or open_L<id> (full), with optional MT columns',
+      { file, row: t.headerLine });
   }
 
   const actions: FileAction[] = t.rows.map((row, i) => {
@@ -96,14 +100,16 @@ export function readActionFile(file: string, net: Network): ActionFile {
     if (layout === 'config') {
       const c = col('config');
       const v = num(c, 'a configuration index');
-      if (!Number.isInteger(v) || v < 0) throw new InputError('BAD_VALUE', `expected a configuration index (integer >= 0), found "${row[c]}"`, { file, row: line, column: c + 1 });
+      if (!Number.isInteger(v) || v < 0) throw new InputError('BAD_VALUE', `expected a configuration index (integer >= 0), found "${row[c]}"`,
+        { file, row: line, column: c + 1 });
       a.config = v;
     } else if (layout === 'case33py') {
       a.open = [];
       for (const c of openLineCols) {
         const v = num(c, `a 0-based line index 0..${nl - 1} or ${PAD}`);
         if (v === PAD) continue;
-        if (!Number.isInteger(v) || v < 0 || v >= nl) throw new InputError('BAD_LINE', `expected a 0-based line index 0..${nl - 1} or ${PAD} (case33py layout), found "${row[c]}"`, { file, row: line, column: c + 1 });
+        if (!Number.isInteger(v) || v < 0 || v >= nl) throw new InputError('BAD_LINE', `expected a 0-based line index 0..${nl - 1} or ${PAD} (case33py ` +
+          `layout), found "${row[c]}"`, { file, row: line, column: c + 1 });
         a.open.push(net.lines[v].id);
       }
     } else if (layout === 'full') {
@@ -117,7 +123,8 @@ export function readActionFile(file: string, net: Network): ActionFile {
       const c = col('open');
       const cell = row[c].trim();
       a.open = cell === '' ? [] : cell.split(/[\s;]+/).map((s) => {
-        if (!/^\d+$/.test(s)) throw new InputError('BAD_LINE', `expected line ids separated by spaces or semicolons, found "${s}"`, { file, row: line, column: c + 1 });
+        if (!/^\d+$/.test(s)) throw new InputError('BAD_LINE', `expected line ids separated by spaces or semicolons, found "${s}"`,
+          { file, row: line, column: c + 1 });
         return Number(s);
       });
     }

@@ -78,7 +78,8 @@ export function columnStats(x: Float64Array, n: number, f: number): { mean: Floa
   return { mean, std, min, max };
 }
 
-const REQUIRED = ['episode', 'S(t)_step', 'R(t+1)', 'terminated', 'truncated', 'S(t)_config', 'A(t)_config', 'S(t+1)_config', 'lossKw', 'unservedKw', 'switchOps', 'valid', 'pfStatus'];
+const REQUIRED = ['episode', 'S(t)_step', 'R(t+1)', 'terminated', 'truncated', 'S(t)_config', 'A(t)_config', 'S(t+1)_config', 'lossKw', 'unservedKw',
+  'switchOps', 'valid', 'pfStatus'];
 
 /** Read a full-schema chain CSV into dataset arrays (InputError with file, row, column on bad cells). */
 export function readChainDataset(file: string): OfflineDataset {
@@ -92,7 +93,8 @@ export function readChainDataset(file: string): OfflineDataset {
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length > 0) {
     const hint = index.has('current_time') ? ' (a case33py chain: make it with --schema full, the default)' : '';
-    throw new InputError('SCHEMA_MISMATCH', `expected a full-schema chain, missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${hint}`, { file, row: 1 });
+    throw new InputError('SCHEMA_MISMATCH', `expected a full-schema chain, missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${hint}`,
+      { file, row: 1 });
   }
   const col = (name: string): number => index.get(name)!;
   const obsNames = header.filter((h) => h.startsWith('S(t)_') && h !== 'S(t)_step' && h !== 'S(t)_config');
@@ -133,7 +135,8 @@ export function readChainDataset(file: string): OfflineDataset {
     const num = (c: number): number => {
       const s = cells[c];
       const v = Number(s);
-      if (s === '' || (Number.isNaN(v) && s !== 'NaN')) throw new InputError('NOT_NUMBER', `expected a number in ${header[c]}, found "${s}"`, { file, row, column: c + 1 });
+      if (s === '' || (Number.isNaN(v) && s !== 'NaN')) throw new InputError('NOT_NUMBER', `expected a number in ${header[c]}, found "${s}"`,
+        { file, row, column: c + 1 });
       return v;
     };
     const int = (c: number): number => {
@@ -142,13 +145,15 @@ export function readChainDataset(file: string): OfflineDataset {
       return v;
     };
     const flag = (c: number): number => {
-      if (cells[c] !== '0' && cells[c] !== '1') throw new InputError('BAD_FLAG', `expected 0 or 1 in ${header[c]}, found "${cells[c]}"`, { file, row, column: c + 1 });
+      if (cells[c] !== '0' && cells[c] !== '1') throw new InputError('BAD_FLAG', `expected 0 or 1 in ${header[c]}, found "${cells[c]}"`,
+        { file, row, column: c + 1 });
       return cells[c] === '1' ? 1 : 0;
     };
     /** the chain's 1-based configuration (or -1) as the environment's 0-based index (or -1) */
     const config = (c: number): number => {
       const v = int(c);
-      if (v === 0 || v < -1) throw new InputError('BAD_VALUE', `expected a 1-based configuration or -1 in ${header[c]}, found "${cells[c]}"`, { file, row, column: c + 1 });
+      if (v === 0 || v < -1) throw new InputError('BAD_VALUE', `expected a 1-based configuration or -1 in ${header[c]}, found "${cells[c]}"`,
+        { file, row, column: c + 1 });
       return v < 0 ? -1 : v - 1;
     };
     for (let j = 0; j < F; j++) {
@@ -169,7 +174,8 @@ export function readChainDataset(file: string): OfflineDataset {
     ds.unservedKw[i] = num(cUns);
     ds.switchOps[i] = int(cOps);
     ds.valid[i] = flag(cValid);
-    if (!/^[a-z-]+$/.test(cells[cPf])) throw new InputError('BAD_VALUE', `expected a power-flow status word in pfStatus, found "${cells[cPf]}"`, { file, row, column: cPf + 1 });
+    if (!/^[a-z-]+$/.test(cells[cPf])) throw new InputError('BAD_VALUE', `expected a power-flow status word in pfStatus, found "${cells[cPf]}"`,
+      { file, row, column: cPf + 1 });
     ds.pfStatus[i] = cells[cPf];
     const start = i === 0 || ds.runEpisodes[i] !== ds.runEpisodes[i - 1] || ds.terminations[i - 1] === 1 || ds.truncations[i - 1] === 1;
     if (start) episode++;

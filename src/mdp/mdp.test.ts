@@ -37,7 +37,8 @@ function state(net: Network, step: number, open: number[], faulted: number[] = [
 
 function transition(net: Network, step: number, open: number[], faulted: number[] = []): Transition {
   const mts = net.generators.filter((g) => g.kind === 'MT').length;
-  const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(mts).fill(100), mtQKvar: new Float64Array(mts), pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
+  const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(mts).fill(100), mtQKvar: new Float64Array(mts),
+    pickup: new Float64Array(net.buses.length).fill(1), gridForming: defaultGridForming(net) };
   for (const l of open) a.lineOpen[l] = 1;
   return {
     s: state(net, step, open, faulted), a, r: { ...zeroReward(), total: -1.5, loss: 1.5 },
@@ -137,16 +138,20 @@ test('action files: the original example (A(t) columns, 0-based lines), config, 
     return path.join(dir, name);
   };
   assert.deepEqual(readActionFile(f('c.csv', 'config\n5\n7\n'), net), { layout: 'config', actions: [{ config: 5 }, { config: 7 }] });
-  assert.deepEqual(readActionFile(f('o.csv', 'open,Pmt_1,Pmt_2,Pmt_3,Qmt_1,Qmt_2,Qmt_3\n33 34 35 36 37,0,0,0,0,0,0\n'), net).actions[0], { open: [33, 34, 35, 36, 37], mtPKw: [0, 0, 0], mtQKvar: [0, 0, 0] });
+  assert.deepEqual(readActionFile(f('o.csv', 'open,Pmt_1,Pmt_2,Pmt_3,Qmt_1,Qmt_2,Qmt_3\n33 34 35 36 37,0,0,0,0,0,0\n'), net).actions[0],
+    { open: [33, 34, 35, 36, 37], mtPKw: [0, 0, 0], mtQKvar: [0, 0, 0] });
   const full = chainSchema('full', net).columns.filter((c) => c.startsWith('A(t)_'));
-  const cells = full.map((c) => (/open_L3[3-7]$/.test(c) ? '1' : c.includes('open') ? '0' : /pickup_B1[0-9]$/.test(c) ? '0' : c.includes('pickup') ? '1' : c.includes('gridForming_G2') ? '0' : c.includes('gridForming') ? '1' : '10'));
+  const cells = full.map((c) => (/open_L3[3-7]$/.test(c) ? '1' : c.includes('open') ? '0' : /pickup_B1[0-9]$/.test(c) ? '0' : c.includes('pickup') ? '1'
+    : c.includes('gridForming_G2') ? '0' : c.includes('gridForming') ? '1' : '10'));
   const pickup = net.buses.map((b) => (b.id >= 10 && b.id <= 19 ? 0 : 1));
-  assert.deepEqual(readActionFile(f('f.csv', full.join(',') + '\n' + cells.join(',') + '\n'), net).actions[0], { open: [33, 34, 35, 36, 37], mtPKw: [10, 10, 10], mtQKvar: [10, 10, 10], pickup, gridForming: [1, 0, 1] });
+  assert.deepEqual(readActionFile(f('f.csv', full.join(',') + '\n' + cells.join(',') + '\n'), net).actions[0],
+    { open: [33, 34, 35, 36, 37], mtPKw: [10, 10, 10], mtQKvar: [10, 10, 10], pickup, gridForming: [1, 0, 1] });
   // pick-up columns: all or none, fractions in [0, 1]
   const bad = full.filter((c) => c !== 'A(t)_pickup_B5');
   assert.throws(() => readActionFile(f('g.csv', bad.join(',') + '\n' + bad.map(() => '0').join(',') + '\n'), net), /expected a column pickup_B5/);
   const over = cells.map((v, k) => (full[k] === 'A(t)_pickup_B5' ? '1.5' : v));
-  assert.throws(() => readActionFile(f('h.csv', full.join(',') + '\n' + over.join(',') + '\n'), net), /row 2, column \d+: expected a pick-up fraction in \[0, 1\], found "1.5"/);
+  assert.throws(() => readActionFile(f('h.csv', full.join(',') + '\n' + over.join(',') + '\n'), net),
+    /row 2, column \d+: expected a pick-up fraction in \[0, 1\], found "1.5"/);
   assert.throws(() => readActionFile(f('bad.csv', 'open_line_1,open_line_2\n3,99\n'), net), /row 2, column 2: expected a 0-based line index/);
   assert.throws(() => readActionFile(f('none.csv', 'foo\n1\n'), net), /expected action columns/);
   fs.rmSync(dir, { recursive: true });
@@ -201,15 +206,18 @@ test('case33py refused before a run that can need more slots: faults counted, cu
   assert.equal(case33pyMisfit(net, table([[0, [33]], [1, [33]], [2, [33]], [3, [33]], [4, [33]]]), one, 'reconfig'), null);
   // a fault after the range's last S(t+1) (step 4) is not looked at
   assert.equal(case33pyMisfit(net, table([[5, [7]]]), one, 'reconfig'), null);
-  assert.deepEqual(case33pyMisfit(net, table([[3, [7]]]), one, 'reconfig'), { step: 3, message: 'line 7 becomes faulted: protection opens it beside the 5 open lines of the configuration in force, the case33py schema has 5 open-line slots' });
-  assert.match(case33pyMisfit(net, table([[0, [7]]]), one, 'reconfig')!.message, /^the episode starts from the normal topology with line 7 faulted: 6 lines open/);
+  assert.deepEqual(case33pyMisfit(net, table([[3, [7]]]), one, 'reconfig'), { step: 3, message: 'line 7 becomes faulted: protection opens it beside the ' +
+    '5 open lines of the configuration in force, the case33py schema has 5 open-line slots' });
+  assert.match(case33pyMisfit(net, table([[0, [7]]]), one, 'reconfig')!.message,
+    /^the episode starts from the normal topology with line 7 faulted: 6 lines open/);
   // a tie fault present from the start of both episodes fits; a fault on a closed line at an episode start does not
   const two = [{ start: 0, length: 2 }, { start: 2, length: 2 }];
   assert.equal(case33pyMisfit(net, table([[0, [33]], [1, [33]], [2, [33]], [3, [33]]]), two, 'reconfig'), null);
   const atStart = case33pyMisfit(net, table([[2, [7]], [3, [7]]]), [{ start: 2, length: 2 }], 'reconfig')!;
   assert.equal(atStart.step, 2);
   assert.match(atStart.message, /^the episode starts from the normal topology with line 7 faulted/);
-  assert.match(case33pyMisfit(net, table([[2, [3, 4, 5]]]), one, 'reconfig')!.message, /^3 lines faulted \(3, 4, 5\), the case33py schema has 2 faulted-line slots$/);
+  assert.match(case33pyMisfit(net, table([[2, [3, 4, 5]]]), one, 'reconfig')!.message,
+    /^3 lines faulted \(3, 4, 5\), the case33py schema has 2 faulted-line slots$/);
   // lines 17 and 36 (17-18, 18-33) both out: bus 18 is cut off
   const cut = case33pyMisfit(net, table([[1, [17, 36]], [2, [17, 36]]]), [{ start: 1, length: 1 }], 'reconfig')!;
   assert.match(cut.message, /^the faults of lines 17, 36 cut bus 18 off: more than 5 lines open/);

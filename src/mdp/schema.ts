@@ -24,7 +24,7 @@
  * CONFIG_TABLE_LIMIT (the table is then not built).
  */
 import { Network } from '../grid/network';
-import { defaultGridForming } from '../grid/action';
+import { defaultGridForming, mtIndices } from '../grid/action';
 import { REWARD_TERMS } from '../powerflow/reward';
 import { reachable } from '../topology/graph';
 import { RadialTable, countRadialConfigurations, enumerateRadialConfigurations, findConfiguration } from '../topology/spanning-trees';
@@ -61,7 +61,7 @@ export interface Case33pyLayout {
 export function case33pyLayout(net: Network, faultSlots = 2): Case33pyLayout {
   const subs = new Set(net.substations);
   const pinBuses = net.buses.map((_, i) => i).filter((i) => !subs.has(i));
-  const mts = net.generators.map((g, i) => (g.kind === 'MT' ? i : -1)).filter((i) => i >= 0);
+  const mts = mtIndices(net);
   const openSlots = net.lines.length - (net.buses.length - net.substations.length);
   return { pinBuses, mts, openSlots: Math.max(0, openSlots), faultSlots };
 }
@@ -168,11 +168,13 @@ export function case33pyActionValues(layout: Case33pyLayout, a: ChainAction, ste
   if (net) {
     // the original's action has no load pick-up and no grid-forming choice
     for (let i = 0; i < a.pickup.length; i++) {
-      if (a.pickup[i] < 1 && (!loadPKw || loadPKw[i] !== 0)) throw new SchemaError(`step ${step}: the action sheds load at bus ${net.buses[i].id}, the case33py schema has no pick-up columns (use the full schema)`);
+      if (a.pickup[i] < 1 && (!loadPKw || loadPKw[i] !== 0)) throw new SchemaError(`step ${step}: the action sheds load at bus ${net.buses[i].id}, the ` +
+        `case33py schema has no pick-up columns (use the full schema)`);
     }
     const gf = defaultGridForming(net);
     for (let k = 0; k < layout.mts.length; k++) {
-      if (a.mtPKw[k] > 0 && a.gridForming[k] !== gf[k]) throw new SchemaError(`step ${step}: the action sets MT ${net.generators[layout.mts[k]].id}'s grid-forming flag to ${a.gridForming[k]}, the case33py schema has no such column (use the full schema)`);
+      if (a.mtPKw[k] > 0 && a.gridForming[k] !== gf[k]) throw new SchemaError(`step ${step}: the action sets MT ${net.generators[layout.mts[k]].id}'s ` +
+        `grid-forming flag to ${a.gridForming[k]}, the case33py schema has no such column (use the full schema)`);
     }
   }
   const vals: number[] = [];
@@ -238,12 +240,14 @@ export interface Case33pyMisfit {
  *    configuration in force, which the fault was not known to).
  * `faulted`: steps x lines, 1 = faulted (the event table in force), null = no faults.
  */
-export function case33pyMisfit(net: Network, faulted: Uint8Array | null, episodes: { start: number; length: number }[], mode: 'reconfig' | 'restore', faultSlots = 2): Case33pyMisfit | null {
+export function case33pyMisfit(net: Network, faulted: Uint8Array | null, episodes: { start: number; length: number }[], mode: 'reconfig' | 'restore',
+  faultSlots = 2): Case33pyMisfit | null {
   const layout = case33pyLayout(net, faultSlots);
   const nl = net.lines.length;
   const ids = (ls: number[]): string => ls.map((l) => net.lines[l].id).join(', ');
   if (mode === 'restore' && episodes.length > 0) {
-    return { step: episodes[0].start, message: `restore mode: MT islands can leave more than ${layout.openSlots} lines open, the case33py schema has ${layout.openSlots} open-line slots` };
+    return { step: episodes[0].start, message: `restore mode: MT islands can leave more than ${layout.openSlots} lines open, the case33py schema has ` +
+      `${layout.openSlots} open-line slots` };
   }
   if (!faulted) return null;
   const at = (t: number): number[] => {
@@ -255,20 +259,30 @@ export function case33pyMisfit(net: Network, faulted: Uint8Array | null, episode
     let prev: number[] = [];
     for (let t = e.start; t <= e.start + e.length; t++) {
       const f = at(t);
-      if (f.length > layout.faultSlots) return { step: t, message: `${f.length} lines faulted (${ids(f)}), the case33py schema has ${layout.faultSlots} faulted-line slots` };
+      if (f.length > layout.faultSlots) return { step: t, message: `${f.length} lines faulted (${ids(f)}), the case33py schema has ${layout.faultSlots} ` +
+        `faulted-line slots` };
       if (f.length > 0) {
         const out = new Uint8Array(nl);
         for (const l of f) out[l] = 1;
         const reach = reachable(net, out, net.substations);
         const cut = net.buses.filter((_, b) => !reach[b]).map((b) => b.id);
-        if (cut.length > 0) return { step: t, message: `the faults of line${f.length > 1 ? 's' : ''} ${ids(f)} cut bus${cut.length > 1 ? 'es' : ''} ${cut.slice(0, 5).join(', ')}${cut.length > 5 ? ', ...' : ''} off: more than ${layout.openSlots} lines open, the case33py schema has ${layout.openSlots} open-line slots` };
+        if (cut.length > 0) {
+          return { step: t, message: `the faults of line${f.length > 1 ? 's' : ''} ${ids(f)} cut bus${cut.length > 1 ? 'es' : ''} ` +
+            `${cut.slice(0, 5).join(', ')}${cut.length > 5 ? ', ...' : ''} off: more than ${layout.openSlots} lines open, ` +
+            `the case33py schema has ${layout.openSlots} open-line slots` };
+        }
       }
       if (t === e.start) {
         const extra = f.filter((l) => !net.lines[l].normallyOpen);
-        if (extra.length > 0) return { step: t, message: `the episode starts from the normal topology with line${extra.length > 1 ? 's' : ''} ${ids(extra)} faulted: ${layout.openSlots + extra.length} lines open, the case33py schema has ${layout.openSlots} open-line slots` };
+        if (extra.length > 0) return { step: t, message: `the episode starts from the normal topology with line${extra.length > 1 ? 's' : ''} ` +
+          `${ids(extra)} faulted: ${layout.openSlots + extra.length} lines open, the case33py schema has ${layout.openSlots} open-line slots` };
       } else {
         const onset = f.filter((l) => !prev.includes(l));
-        if (onset.length > 0) return { step: t, message: `line${onset.length > 1 ? 's' : ''} ${ids(onset)} become${onset.length > 1 ? '' : 's'} faulted: protection opens ${onset.length > 1 ? 'them' : 'it'} beside the ${layout.openSlots} open lines of the configuration in force, the case33py schema has ${layout.openSlots} open-line slots` };
+        if (onset.length > 0) {
+          return { step: t, message: `line${onset.length > 1 ? 's' : ''} ${ids(onset)} become${onset.length > 1 ? '' : 's'} faulted: ` +
+            `protection opens ${onset.length > 1 ? 'them' : 'it'} beside the ${layout.openSlots} open lines of the configuration in force, ` +
+            `the case33py schema has ${layout.openSlots} open-line slots` };
+        }
       }
       prev = f;
     }
@@ -294,8 +308,9 @@ function fullStateColumns(net: Network, p: string): string[] {
   ];
 }
 
-function mtsOf(net: Network): Network['generators'] {
-  return net.generators.filter((g) => g.kind === 'MT');
+/** the MT generators, in the action's order */
+export function mtsOf(net: Network): Network['generators'] {
+  return mtIndices(net).map((g) => net.generators[g]);
 }
 
 function fullStateCells(s: ChainState, gfDefault: Uint8Array, table: RadialTable | null, cells: string[]): void {

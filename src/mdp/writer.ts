@@ -53,7 +53,8 @@ export class ChainWriter {
         const firstEnd = text.indexOf('\n');
         const header = text.slice(0, firstEnd).replace(/\r$/, '').replace(/^\uFEFF/, '');
         if (header !== schema.header) {
-          throw new InputError('SCHEMA_MISMATCH', `expected the header of the ${schema.name} schema (${schema.columns.length} columns) to append to`, { file, row: 1 });
+          throw new InputError('SCHEMA_MISMATCH', `expected the header of the ${schema.name} schema (${schema.columns.length} columns) to append to`,
+            { file, row: 1 });
         }
         if (complete < text.length) fs.truncateSync(file, Buffer.byteLength(text.slice(0, complete)));
         for (let i = firstEnd + 1; i < complete; i++) if (text.charCodeAt(i) === 10) rows++;
@@ -119,10 +120,12 @@ export function readChainRows(file: string, schema: ChainSchema): ChainRows {
     if (cells.length !== width) return { steps: out, bad: { row, reason: `${cells.length} of ${width} cells` } };
     for (let c = 0; c < width; c++) {
       if (TEXT_COLUMNS.has(schema.columns[c])) {
-        if (!/^[a-z-]+$/.test(cells[c])) return { steps: out, bad: { row, reason: `column ${schema.columns[c]}: expected a status word, found "${cells[c]}"` } };
+        if (!/^[a-z-]+$/.test(cells[c])) return { steps: out, bad: { row, reason: `column ${schema.columns[c]}: expected a status word, found ` +
+          `"${cells[c]}"` } };
         continue;
       }
-      if (cells[c] === '' || (Number.isNaN(Number(cells[c])) && cells[c] !== 'NaN')) return { steps: out, bad: { row, reason: `column ${schema.columns[c]}: expected a number, found "${cells[c]}"` } };
+      if (cells[c] === '' || (Number.isNaN(Number(cells[c])) && cells[c] !== 'NaN')) return { steps: out, bad: { row, reason: `column ` +
+        `${schema.columns[c]}: expected a number, found "${cells[c]}"` } };
     }
     const v = Number(cells[schema.stepColumn]);
     if (!Number.isInteger(v)) return { steps: out, bad: { row, reason: `expected an integer step in column ${schema.columns[schema.stepColumn]}` } };

@@ -19,7 +19,8 @@ test('resume: a partial chain with another header (an older full schema) is refu
   fs.writeFileSync(file, text);
   assert.throws(() => resumePoint(file, schema, [{ index: 0, start: 0, length: 1 }], null), (e: Error) => {
     assert.equal(e.name, 'InputError');
-    assert.match(e.message, new RegExp(`r\\.csv\\.partial, row 1: expected the header of the full schema \\(${schema.columns.length} columns\\) to resume, found ${old.length} columns`));
+    assert.match(e.message, new RegExp(`r\\.csv\\.partial, row 1: expected the header of the full schema \\(${schema.columns.length} columns\\) to ` +
+      `resume, found ${old.length} columns`));
     return true;
   });
   assert.equal(fs.readFileSync(file, 'utf8'), text, 'nothing cut');

@@ -96,7 +96,8 @@ export function resumePoint(file: string, schema: ChainSchema, eps: Episode[], r
     const nl = text.indexOf('\n');
     const header = (nl >= 0 ? text.slice(0, nl) : '').replace(/\r$/, '').replace(/^\uFEFF/, '');
     if (nl >= 0 && header !== schema.header) {
-      throw new InputError('SCHEMA_MISMATCH', `expected the header of the ${schema.name} schema (${schema.columns.length} columns) to resume, found ${header.split(',').length} columns (a run of another version? remove the run's .partial files to start afresh)`, { file, row: 1 });
+      throw new InputError('SCHEMA_MISMATCH', `expected the header of the ${schema.name} schema (${schema.columns.length} columns) to resume, found ` +
+        `${header.split(',').length} columns (a run of another version? remove the run's .partial files to start afresh)`, { file, row: 1 });
     }
   }
   const { steps, bad } = readChainRows(file, schema);

@@ -108,26 +108,28 @@ test('exactness on sampled snapshots of the bundled data (MTs off, no faults): A
       const oracle = enumerateBest(net, snap);
       assert.equal(r.fallback, false);
       assert.equal(r.status, 'optimal');
-      assert.ok(r.eval.lossKw <= oracle.lossKw * 1.001, `step ${t}: expert ${r.eval.lossKw} kW (open ${r.action.openLines}) vs best ${oracle.lossKw} kW (open ${oracle.open})`);
+      assert.ok(r.eval.lossKw <= oracle.lossKw * 1.001, `step ${t}: expert ${r.eval.lossKw} kW (open ${r.action.openLines}) vs best ${oracle.lossKw} kW ` +
+        `(open ${oracle.open})`);
     }
   } finally {
     ex.dispose();
   }
 });
 
-test('episode start: the exchange from the normal topology stops in a local optimum on the 24-hour case; from the sequential-opening topology it reaches the enumerated best', async () => {
+test('episode start: the exchange from the normal topology stops in a local optimum on the 24-hour case; from the sequential-opening topology it ' +
+  'reaches the enumerated best', async () => {
   const dir = path.join(__dirname, '..', '..', 'data', 'ieee33-24h');
   const net = loadCase(dir);
   const snap = snapshot(loadSeries(net, dir)!, 0);
   const ex = await Expert.create(net, { objective: 'loss', mt: 'off' });
   try {
     const none = new Uint8Array(net.lines.length);
-    const mesh = ex.meshedOpening(snap, none);
+    const mesh = ex.search.meshedOpening(snap, none);
     assert.ok(mesh && isRadialFromSubstations(net, mesh), 'sequential opening gives a radial topology');
-    const fromNormal = ex.branchExchange(snap, null, null, none, 'reconfig');
-    const fromMesh = ex.branchExchange(snap, mesh, null, none, 'reconfig');
+    const fromNormal = ex.search.branchExchange(snap, null, null, none, 'reconfig');
+    const fromMesh = ex.search.branchExchange(snap, mesh, null, none, 'reconfig');
     const oracle = enumerateBest(net, snap);
-    const lossOf = (open: Uint8Array): number => ex.evaluate(snap, ex.fallbackAction(snap, open, none), 'reconfig', null, none).lossKw;
+    const lossOf = (open: Uint8Array): number => ex.evaluate(snap, ex.search.fallbackAction(snap, open, none), 'reconfig', null, none).lossKw;
     assert.ok(lossOf(fromMesh.open) <= oracle.lossKw * 1.001, `from sequential opening ${lossOf(fromMesh.open)} kW, best ${oracle.lossKw} kW`);
     assert.ok(fromNormal.cost > fromMesh.cost * 1.005, `from the normal topology ${fromNormal.cost}, from sequential opening ${fromMesh.cost}`);
     // the expert's step starts from the better one, and certifies it
@@ -147,14 +149,14 @@ test('branch exchange: switching is counted against the previous topology, not a
     const none = new Uint8Array(net.lines.length);
     const best = Uint8Array.from(net.lines, (l) => ([7, 9, 14, 32, 37].includes(l.id) ? 1 : 0));
     const normal = Uint8Array.from(net.lines, (l) => (l.normallyOpen ? 1 : 0));
-    const fresh = ex.branchExchange(snap, best, null, none, 'reconfig');
-    const fromNormal = ex.branchExchange(snap, best, normal, none, 'reconfig');
+    const fresh = ex.search.branchExchange(snap, best, null, none, 'reconfig');
+    const fromNormal = ex.search.branchExchange(snap, best, normal, none, 'reconfig');
     assert.deepEqual([...fresh.open], [...best]);
     // from the normal topology (33-37 open) to the best one (7, 9, 14, 32, 37): 4 lines closed, 4 opened
-    const stay = ex.evaluate(snap, ex.fallbackAction(snap, normal, none), 'reconfig', normal, none);
-    const moved = ex.evaluate(snap, ex.fallbackAction(snap, best, none), 'reconfig', normal, none);
+    const stay = ex.evaluate(snap, ex.search.fallbackAction(snap, normal, none), 'reconfig', normal, none);
+    const moved = ex.evaluate(snap, ex.search.fallbackAction(snap, best, none), 'reconfig', normal, none);
     assert.equal(moved.switchOps, 8);
-    assert.ok(Math.abs(fresh.cost + ex.evaluate(snap, ex.fallbackAction(snap, best, none), 'reconfig', null, none).reward.total) < 1e-9);
+    assert.ok(Math.abs(fresh.cost + ex.evaluate(snap, ex.search.fallbackAction(snap, best, none), 'reconfig', null, none).reward.total) < 1e-9);
     assert.ok(fromNormal.cost <= Math.min(-stay.reward.total, -moved.reward.total) + 1e-9, `cost ${fromNormal.cost}`);
     assert.ok(fromNormal.cost > fresh.cost, 'switching away from the previous topology costs something');
   } finally {

@@ -21,10 +21,10 @@
  * MT: on_g binary, Pmin on <= pg <= Pmax on, Q likewise; gf_g <= on_g holds the voltage at 1 pu.
  * PV/WT: as given at an energized bus (curtailable option: up to the available output).
  */
-import { Network } from '../grid/network';
+import { Network, zBaseOhm } from '../grid/network';
 import { Snapshot } from '../grid/series';
 import { RewardWeights, gridPrice, mtPrice } from '../powerflow/reward';
-import { adjacency, fundamentalLoops, reachable } from '../topology/graph';
+import { adjacency, bridges, chains, fundamentalLoops, reachable } from '../topology/graph';
 import { LinearModel } from './lp-model';
 
 export type Mode = 'reconfig' | 'restore';
@@ -105,7 +105,12 @@ export interface Formulation {
   firstPrunable: number;
   /** per bus: the step's upper voltage bound (pu) */
   vHiStep: Float64Array;
+  /** chain rows (reconfiguration): at most one open line per chain, relaxed per step where a chain is cut */
+  chains: ChainRow[];
 }
+
+/** A chain of lines through degree-2 buses (src/topology/graph.ts) and its row in the model. */
+export interface ChainRow { row: number; lines: number[]; inner: number[] }
 
 /** Something that can edit a model: a SyncedMip, or a plain LinearModel in tests. */
 export interface ModelEditor {
@@ -182,7 +187,7 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   net.lines.forEach((ln, l) => {
     const id = ln.id;
     const kv = net.buses[ln.from].baseKv;
-    const zb = (kv * kv * 1000) / net.baseKva;
+    const zb = zBaseOhm(net, ln.from);
     L.rPu[l] = ln.rOhm / zb;
     L.xPu[l] = ln.xOhm / zb;
     const iBaseA = net.baseKva / (Math.sqrt(3) * kv);
@@ -335,8 +340,9 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
     for (let k = 0; k < ng; k++) if (L.gf[k] >= 0) { idx.push(L.gf[k]); val.push(1); }
     lp.addRow('forest', idx, val, -net.substations.length, -net.substations.length);
   }
+  const chainRows: ChainRow[] = [];
   if (opts.tightening.chains && !restore) {
-    F_chains.set(lp, chains(net).map((ch, k) => ({
+    chainRows.push(...chains(net).map((ch, k) => ({
       row: lp.addRow(`chain_${k + 1}`, ch.lines.map((l) => L.sw[l]), ch.lines.map(() => 1), ch.lines.length - 1, Infinity),
       lines: ch.lines, inner: ch.inner,
     })));
@@ -372,87 +378,11 @@ export function buildFormulation(net: Network, opts: FormulationOptions): Formul
   });
   const vHiStep = new Float64Array(nb);
   net.buses.forEach((b, i) => { vHiStep[i] = vBand(b, opts.voltage)[1]; });
-  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity };
+  return { net, opts, lp, L, cutCount: 0, persp: [], vHiStep, firstPrunable: Infinity, chains: chainRows };
 }
 
-function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
+export function vBand(b: { vMinPu: number; vMaxPu: number }, rule: VoltageRule): [number, number] {
   return rule === 'hard' ? [b.vMinPu, b.vMaxPu] : SOFT_BAND_PU;
-}
-
-const F_chains = new WeakMap<LinearModel, { row: number; lines: number[]; inner: number[] }[]>();
-
-/** Maximal paths of two or more lines whose inner buses have degree 2 (substations excluded). */
-export function chains(net: Network): { lines: number[]; inner: number[] }[] {
-  const adj = adjacency(net);
-  const nb = net.buses.length;
-  const deg = (i: number): number => adj.start[i + 1] - adj.start[i];
-  const special = new Uint8Array(nb);
-  for (const s of net.substations) special[s] = 1;
-  const inner = (i: number): boolean => deg(i) === 2 && !special[i];
-  const used = new Uint8Array(net.lines.length);
-  const out: { lines: number[]; inner: number[] }[] = [];
-  for (let l0 = 0; l0 < net.lines.length; l0++) {
-    if (used[l0]) continue;
-    const ln = net.lines[l0];
-    if (!inner(ln.from) && !inner(ln.to)) continue;
-    // walk both ways through inner buses
-    const lines = [l0];
-    const inn: number[] = [];
-    used[l0] = 1;
-    for (const start of [ln.from, ln.to]) {
-      let bus = start;
-      let via = l0;
-      while (inner(bus)) {
-        inn.push(bus);
-        let next = -1;
-        for (let k = adj.start[bus]; k < adj.start[bus + 1]; k++) if (adj.line[k] !== via) next = k;
-        if (next < 0 || used[adj.line[next]]) break;
-        via = adj.line[next];
-        used[via] = 1;
-        lines.push(via);
-        bus = adj.bus[next];
-      }
-    }
-    if (lines.length >= 2) out.push({ lines, inner: inn });
-  }
-  return out;
-}
-
-/** Bridges of the graph of non-faulted lines (Tarjan, iterative). */
-export function bridges(net: Network, faulted: Uint8Array): Uint8Array {
-  const n = net.buses.length;
-  const adj = adjacency(net);
-  const disc = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const out = new Uint8Array(net.lines.length);
-  let time = 0;
-  for (let s = 0; s < n; s++) {
-    if (disc[s] >= 0) continue;
-    const stack: [number, number, number][] = [[s, -1, adj.start[s]]];
-    disc[s] = low[s] = time++;
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const [u, pl] = top;
-      if (top[2] < adj.start[u + 1]) {
-        const k = top[2]++;
-        const l = adj.line[k];
-        if (faulted[l] || l === pl) continue;
-        const w = adj.bus[k];
-        if (disc[w] < 0) {
-          disc[w] = low[w] = time++;
-          stack.push([w, l, adj.start[w]]);
-        } else low[u] = Math.min(low[u], disc[w]);
-      } else {
-        stack.pop();
-        if (stack.length) {
-          const p = stack[stack.length - 1][0];
-          low[p] = Math.min(low[p], low[u]);
-          if (low[u] > disc[p]) out[pl] = 1;
-        }
-      }
-    }
-  }
-  return out;
 }
 
 export interface StepInput {
@@ -561,7 +491,7 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
     else ed.setColBounds(L.sw[l], 0, 1);
   }
   // chains: with every inner bus energized, opening two lines of a chain would cut buses off
-  for (const ch of F_chains.get(F.lp) ?? []) {
+  for (const ch of F.chains) {
     const ok = ch.inner.every((i) => reach[i]) && ch.lines.every((l) => !inp.faulted[l]);
     ed.setRowBounds(ch.row, ok ? ch.lines.length - 1 : -Infinity, Infinity);
   }
@@ -613,77 +543,4 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
     ed.setColCost(L.sw[l], c);
   }
   ed.setOffset(offset);
-}
-
-export type CutRow = { name: string; idx: number[]; val: number[]; lo: number; hi: number };
-
-/**
- * Tangent cuts of l v_f >= p^2 + q^2 at (p0, q0, v0), normalized by c = (p0^2 + q0^2) / v0^2 so
- * that a row's feasibility tolerance is relative to the flow. With a = p0/v0, b = q0/v0 and any
- * y > 0 with l y >= p^2 + q^2:  l >= 2a p + 2b q - c y  (since (p - a y)^2 + (q - b y)^2 >= 0).
- *  - y = v_f - vlo^2 (1 - sw): equals v_f on a closed line (the exact cone), and is >= 0 on an open
- *    one, where p = q = 0; on a fractional switch it is smaller than v_f, so the cut is stronger;
- *  - y = vhi^2 sw (the perspective of the cone, when tightening.perspective): v_f <= vhi^2.
- * For 'lindistflow' (approximate) y = 1.
- */
-export function cutRows(F: Formulation, l: number, p0: number, q0: number, v0: number): CutRow[] {
-  const L = F.L;
-  const a = p0 / v0;
-  const b = q0 / v0;
-  const c = a * a + b * b;
-  const f = F.net.lines[l].from;
-  const base = [L.ell[l], L.p[l], L.q[l]];
-  const bv = [1 / c, (-2 * a) / c, (-2 * b) / c];
-  if (F.opts.branch !== 'soc') return [{ name: `cut_${++F.cutCount}`, idx: base, val: bv, lo: -1, hi: Infinity }];
-  const vlo = vBand(F.net.buses[f], F.opts.voltage)[0];
-  const vhi = F.vHiStep[f];
-  const rows: CutRow[] = [{ name: `cut_${++F.cutCount}`, idx: [...base, L.v[f], L.sw[l]], val: [...bv, 1, vlo * vlo], lo: vlo * vlo, hi: Infinity }];
-  if (F.opts.tightening.perspective && seeding.has(F)) {
-    // the row index is where it will land: cut rows are always appended
-    F.persp.push({ row: F.lp.numRows + rows.length + (pendingCuts.get(F) ?? 0), l });
-    rows.push({ name: `cut_${++F.cutCount}`, idx: [...base, L.sw[l]], val: [...bv, vhi * vhi], lo: 0, hi: Infinity });
-  }
-  pendingCuts.set(F, (pendingCuts.get(F) ?? 0) + rows.length);
-  return rows;
-}
-
-/** formulations whose seed cuts are being generated (perspective cuts are always added to seeds) */
-export const seeding = new WeakSet<Formulation>();
-
-/** The perspective cut alone, at (p0, q0) taken as the flow of the fully closed line (v0 = vhi^2). */
-export function perspectiveRow(F: Formulation, l: number, p0: number, q0: number, vh2: number): CutRow[] {
-  const L = F.L;
-  const a = p0 / vh2;
-  const b = q0 / vh2;
-  const c = a * a + b * b;
-  F.persp.push({ row: F.lp.numRows + (pendingCuts.get(F) ?? 0), l });
-  pendingCuts.set(F, (pendingCuts.get(F) ?? 0) + 1);
-  return [{ name: `cut_${++F.cutCount}`, idx: [L.ell[l], L.p[l], L.q[l], L.sw[l]], val: [1 / c, (-2 * a) / c, (-2 * b) / c, vh2], lo: 0, hi: Infinity }];
-}
-
-/**
- * Drop cut rows that are slack (relative slack > keepSlack) at every given point; seed cuts
- * (cut rows created before the first step) are kept. Returns the number dropped.
- */
-export function pruneCuts(F: Formulation, ed: ModelEditor & { deleteRows(rows: number[]): Int32Array }, points: ArrayLike<number>[], keepSlack: number): number {
-  const lp = F.lp;
-  const drop: number[] = [];
-  for (let r = F.firstPrunable; r < lp.numRows; r++) {
-    if (!lp.rowName[r].startsWith('cut_')) continue;
-    let minSlack = Infinity;
-    for (const x of points) minSlack = Math.min(minSlack, lp.rowActivity(r, x) - lp.rowLower[r]);
-    if (minSlack > keepSlack) drop.push(r);
-  }
-  if (!drop.length) return 0;
-  const map = ed.deleteRows(drop);
-  F.persp = F.persp.filter((p) => map[p.row] >= 0).map((p) => ({ row: map[p.row], l: p.l }));
-  return drop.length;
-}
-
-/** rows handed out by cutRows but not yet appended to the model */
-const pendingCuts = new WeakMap<Formulation, number>();
-
-/** Call after appending the rows from cutRows to F.lp (directly or through a SyncedMip). */
-export function cutsAppended(F: Formulation): void {
-  pendingCuts.set(F, 0);
 }

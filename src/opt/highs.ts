@@ -13,41 +13,9 @@
 import loadHighsModule = require('highs');
 import type { Highs, Model } from 'highs';
 import { LinearModel } from './lp-model';
+import { MipModel, MipOutcome, MipSettings, MipSolver, MipStatus, RowSpec, SolverWork } from './solver';
 
-export type MipStatus = 'optimal' | 'time-limit' | 'infeasible' | 'failed';
-
-export interface MipOutcome {
-  status: MipStatus;
-  /** HiGHS' model status name, e.g. "Optimal", "Time limit reached" */
-  highsStatus: string;
-  /** a primal solution is available (an incumbent for a MIP) */
-  hasSolution: boolean;
-  objective: number;
-  /** best bound (MIP dual bound), NaN when unknown */
-  bound: number;
-  /** relative MIP gap as HiGHS reports it */
-  gap: number;
-  x: Float64Array;
-  timeMs: number;
-  /** branch-and-bound nodes (0 for an LP) */
-  nodes: number;
-  /** simplex iterations of the solve (all nodes' LPs of a MILP), from HiGHS' report; NaN if absent */
-  lpIterations: number;
-  /** stopped by MipSettings.stopAtBound */
-  interrupted?: boolean;
-}
-
-/** Solver work, machine-independent (the same model gives the same counts on any machine). */
-export interface SolverWork {
-  /** HiGHS runs with integer columns (the MILP rounds, and the small ones that fix a topology) */
-  mipSolves: number;
-  /** HiGHS runs of an LP relaxation (root cuts, converging a topology's cuts) */
-  lpSolves: number;
-  /** branch-and-bound nodes */
-  nodes: number;
-  /** simplex iterations, all runs */
-  lpIterations: number;
-}
+export type { MipStatus, MipOutcome, SolverWork, MipSettings, MipModel, MipSolver, RowSpec } from './solver';
 
 let runtime: Promise<Highs> | null = null;
 
@@ -56,32 +24,18 @@ export function loadHighs(): Promise<Highs> {
   return runtime;
 }
 
+/** HiGHS as the expert's MipSolver (src/opt/solver.ts). */
+export async function highsSolver(): Promise<MipSolver> {
+  const h = await loadHighs();
+  return { name: 'HiGHS', model: (lp, persistent) => new SyncedMip(h, lp, persistent) };
+}
+
 const STATUS_NAMES: Record<number, string> = {
   0: 'Not set', 1: 'Load error', 2: 'Model error', 3: 'Presolve error', 4: 'Solve error', 5: 'Postsolve error',
   6: 'Empty', 7: 'Optimal', 8: 'Infeasible', 9: 'Primal infeasible or unbounded', 10: 'Unbounded',
   11: 'Bound on objective reached', 12: 'Target for objective reached', 13: 'Time limit reached',
   14: 'Iteration limit reached', 15: 'Unknown', 16: 'Solution limit reached', 17: 'Interrupted',
 };
-
-export interface MipSettings {
-  timeLimitS: number;
-  relGap: number;
-  /** row/column feasibility tolerance (primal and MIP) */
-  feasTol?: number;
-  presolve?: boolean;
-  /** HiGHS mip_heuristic_effort (default 0.05); 0 also turns off RINS, RENS, root reduced-cost
-   * and feasibility-jump sub-MIPs, which HiGHS otherwise runs whatever the effort */
-  heuristicEffort?: number;
-  /** HiGHS mip_allow_cut_separation_at_nodes (default true) */
-  nodeCuts?: boolean;
-  /**
-   * stop the MILP (status time-limit, `interrupted` true) as soon as its proven bound reaches
-   * this value: the caller holds an incumbent of its own that this bound certifies
-   */
-  stopAtBound?: number;
-  /** every improving MIP solution HiGHS finds (full column vector), as it finds it */
-  onSolution?: (x: Float64Array, objective: number) => void;
-}
 
 function applySettings(m: Model, s: MipSettings): void {
   m.options.set({
@@ -126,7 +80,7 @@ function outcome(h: Highs, m: Model, code: number, t0: number, numCols: number):
   };
   return {
     status,
-    highsStatus: STATUS_NAMES[code] ?? `status ${code}`,
+    solverStatus: STATUS_NAMES[code] ?? `status ${code}`,
     hasSolution,
     objective: hasSolution ? m.getObjectiveValue() : NaN,
     bound: num('mip_dual_bound'),
@@ -151,7 +105,7 @@ export function lpIterationsOf(logText: string): number {
 }
 
 /** A persistent HiGHS model and its JS mirror, changed together. */
-export class SyncedMip {
+export class SyncedMip implements MipModel {
   readonly lp: LinearModel;
   private readonly h: Highs;
   private m: Model;
@@ -178,7 +132,8 @@ export class SyncedMip {
       rowLower: lp.rowLower.map(inf(h)),
       rowUpper: lp.rowUpper.map(inf(h)),
       offset: lp.objOffset,
-      matrix: { format: 'csr', numRows: lp.numRows, numCols: lp.numCols, starts: Int32Array.from(lp.rowStart), indices: Int32Array.from(lp.rowIdx.slice(0, nnz)), values: Float64Array.from(lp.rowVal) },
+      matrix: { format: 'csr', numRows: lp.numRows, numCols: lp.numCols, starts: Int32Array.from(lp.rowStart),
+        indices: Int32Array.from(lp.rowIdx.slice(0, nnz)), values: Float64Array.from(lp.rowVal) },
       integrality: Int32Array.from(lp.colInt.map((b) => (b ? 1 : 0))),
       colNames: lp.colName,
       rowNames: lp.rowName,
@@ -226,7 +181,7 @@ export class SyncedMip {
   }
 
   /** Append rows (cuts) to both. */
-  addRows(rows: { name: string; idx: number[]; val: number[]; lo: number; hi: number }[]): void {
+  addRows(rows: RowSpec[]): void {
     if (!rows.length) return;
     if (!this.persistent) {
       for (const r of rows) this.lp.addRow(r.name, r.idx, r.val, r.lo, r.hi);
@@ -249,7 +204,9 @@ export class SyncedMip {
       upper.push(inf(this.h)(r.hi));
     }
     const first = this.m.getDimensions().numRows;
-    this.m.addRows({ lower: Float64Array.from(lower), upper: Float64Array.from(upper), matrix: { format: 'csr', numRows: rows.length, numCols: this.lp.numCols, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) } } as never);
+    this.m.addRows({ lower: Float64Array.from(lower), upper: Float64Array.from(upper),
+      matrix: { format: 'csr', numRows: rows.length, numCols: this.lp.numCols, starts: Int32Array.from(starts), indices: Int32Array.from(indices),
+      values: Float64Array.from(values) } } as never);
     rows.forEach((r, k) => this.m.passRowName(first + k, r.name));
   }
 
@@ -298,15 +255,18 @@ export class SyncedMip {
       code = r.modelStatus;
     } catch (e) {
       logs.push(`solver error: ${(e as Error).message}\n`);
-      return { status: 'failed', highsStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN, x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0, lpIterations: NaN };
+      return { status: 'failed', solverStatus: 'Solver error', hasSolution: false, objective: NaN, bound: NaN, gap: NaN,
+        x: new Float64Array(this.lp.numCols), timeMs: performance.now() - t0, nodes: 0, lpIterations: NaN };
     }
-    return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')), interrupted }, !this.relaxing);
+    return this.count({ ...outcome(this.h, this.m, code, t0, this.lp.numCols), lpIterations: lpIterationsOf(logs.slice(from).join('')), interrupted },
+      !this.relaxing);
   }
 
   /** the work done since `before` (a copy of `work` taken earlier) */
   workSince(before: SolverWork): SolverWork {
     const w = this.work;
-    return { mipSolves: w.mipSolves - before.mipSolves, lpSolves: w.lpSolves - before.lpSolves, nodes: w.nodes - before.nodes, lpIterations: w.lpIterations - before.lpIterations };
+    return { mipSolves: w.mipSolves - before.mipSolves, lpSolves: w.lpSolves - before.lpSolves, nodes: w.nodes - before.nodes,
+      lpIterations: w.lpIterations - before.lpIterations };
   }
 
   private count(o: MipOutcome, milp: boolean): MipOutcome {

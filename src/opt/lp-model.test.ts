@@ -58,7 +58,8 @@ function which(cmd: string): boolean {
 
 test('the expert model as LP text parses in glpsol and cbc', (t) => {
   const net = loadCase(path.join(__dirname, '..', '..', 'data', 'ieee33'));
-  const F = buildFormulation(net, { mode: 'restore', voltage: 'soft', objective: 'cost', branch: 'soc', pickup: 'binary', curtailable: false, mt: 'on', tightening: TIGHT, weights: DEFAULT_WEIGHTS });
+  const F = buildFormulation(net, { mode: 'restore', voltage: 'soft', objective: 'cost', branch: 'soc', pickup: 'binary', curtailable: false, mt: 'on',
+    tightening: TIGHT, weights: DEFAULT_WEIGHTS });
   applyStep(F, plainEditor(F.lp), { snap: nominalSnapshot(net), faulted: new Uint8Array(net.lines.length), prevOpen: null });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdpc-lp-'));
   const file = path.join(dir, 'm.lp');
@@ -97,7 +98,7 @@ test('a persistent model solved many times keeps its full time limit every time 
       k++;
     }
     const r = mip.runRelaxation({ timeLimitS: 0.15, relGap: 1e-9 });
-    assert.equal(r.status, 'optimal', `after ${k} MILP runs (${spentMs.toFixed(0)} ms) an LP with a 0.15 s limit gave ${r.highsStatus}`);
+    assert.equal(r.status, 'optimal', `after ${k} MILP runs (${spentMs.toFixed(0)} ms) an LP with a 0.15 s limit gave ${r.solverStatus}`);
   } finally {
     mip.dispose();
   }
@@ -155,14 +156,15 @@ test('stopAtBound interrupts a MILP once its bound reaches the value; onSolution
     assert.ok(Math.abs(points.reduce((a, p) => Math.min(a, p.objective), Infinity) - full.objective) < 1e-6, 'the last improving point is the optimum');
     for (const p of points) {
       assert.equal(p.x.length, m.numCols);
-      assert.ok(Math.abs(m.objectiveAt(p.x) - p.objective) < 1e-6 * Math.max(1, Math.abs(p.objective)), `point objective ${p.objective} vs ${m.objectiveAt(p.x)}`);
+      assert.ok(Math.abs(m.objectiveAt(p.x) - p.objective) < 1e-6 * Math.max(1, Math.abs(p.objective)), `point objective ${p.objective} vs ` +
+        `${m.objectiveAt(p.x)}`);
       for (let r2 = 0; r2 < m.numRows; r2++) assert.ok(m.rowActivity(r2, p.x) >= m.rowLower[r2] - 1e-6, `row ${r2}`);
     }
     // a bound below the optimum that the root reaches: interrupted at once, its bound at least that value
     const low = 0.9 * full.objective;
     const r = mip.run({ timeLimitS: 120, relGap: 1e-9, presolve: false, stopAtBound: low });
     assert.equal(r.interrupted, true);
-    assert.equal(r.highsStatus, 'Interrupted');
+    assert.equal(r.solverStatus, 'Interrupted');
     assert.equal(r.status, 'time-limit');
     assert.ok(r.bound >= low - 1e-9 && r.bound <= full.objective + 1e-9, `bound ${r.bound} in [${low}, ${full.objective}]`);
     assert.ok(r.nodes < full.nodes, `${r.nodes} nodes against ${full.nodes} for the full solve`);

@@ -41,7 +41,8 @@ function nominalSeries(net: Network, steps: number): Series {
 }
 
 /** Run one expert episode through the environment; the rows' transitions and step records. */
-async function chain(net: Network, series: Series, mode: Mode, faults: FaultSource, start: number, length: number, timeLimitS: number, termination: Termination = 'default'): Promise<{ env: RestorationEnv; expert: Expert; rows: { tr: Transition; rec: StepRecord }[] }> {
+async function chain(net: Network, series: Series, mode: Mode, faults: FaultSource, start: number, length: number, timeLimitS: number,
+  termination: Termination = 'default'): Promise<{ env: RestorationEnv; expert: Expert; rows: { tr: Transition; rec: StepRecord }[] }> {
   const env = new RestorationEnv({ net, series, mode, faults, observation: 'full', horizon: length, termination });
   const expert = await Expert.create(net, { mode, timeLimitS });
   const schema = chainSchema('full', net);
@@ -85,7 +86,8 @@ test('chain rows are the AC evaluation of the action taken: 4-fault case and N-2
         });
         assert.deepEqual(ev.tripped, [], 'no MT trips under the expert');
         // and independently: the same action through a fresh evaluator
-        const again = evaluator.evaluate(snapshot(series, tr.s.step + 1), tr.a, { faulted: tr.s1.lineFaulted, prevOpen: tr.s.lineOpen, islanding: true, weights: DEFAULT_WEIGHTS });
+        const again = evaluator.evaluate(snapshot(series, tr.s.step + 1), tr.a,
+          { faulted: tr.s1.lineFaulted, prevOpen: tr.s.lineOpen, islanding: true, weights: DEFAULT_WEIGHTS });
         assert.ok(Math.abs(again.reward.total - tr.r.total) < 1e-6);
         assert.ok(tr.a.gridForming.some((f) => f === 1), 'an MT forms an island');
         if (ids.length === 4) {
@@ -180,7 +182,8 @@ test('--objective reward: at least the reward of the best radial configuration (
   const none = new Uint8Array(net.lines.length);
   const bestReward = (snap: Snapshot): number => {
     let best = -Infinity;
-    const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M), pickup: new Float64Array(net.buses.length).fill(1), gridForming: new Uint8Array(M) };
+    const a = { lineOpen: new Uint8Array(net.lines.length), mtPKw: new Float64Array(M), mtQKvar: new Float64Array(M),
+      pickup: new Float64Array(net.buses.length).fill(1), gridForming: new Uint8Array(M) };
     for (let c = 0; c < table.count; c++) {
       a.lineOpen.fill(0);
       for (let j = 0; j < table.openCount; j++) a.lineOpen[table.open[c * table.openCount + j]] = 1;
@@ -197,9 +200,11 @@ test('--objective reward: at least the reward of the best radial configuration (
       const r = ex.solve(snap, null, []);
       assert.equal(r.fallback, false);
       const best = bestReward(snap);
-      assert.ok(r.eval.reward.total >= best - gap * Math.abs(best) - 1e-9, `step ${t}: expert reward ${r.eval.reward.total} (open ${r.action.openLines}) vs best ${best}`);
+      assert.ok(r.eval.reward.total >= best - gap * Math.abs(best) - 1e-9, `step ${t}: expert reward ${r.eval.reward.total} (open ` +
+        `${r.action.openLines}) vs best ${best}`);
       // the model's objective is minus the reward it predicts
-      assert.ok(Math.abs(r.objective + r.eval.reward.total) <= gap * Math.abs(r.objective) + 1e-3, `objective ${r.objective} vs AC reward ${r.eval.reward.total}`);
+      assert.ok(Math.abs(r.objective + r.eval.reward.total) <= gap * Math.abs(r.objective) + 1e-3, `objective ${r.objective} vs AC reward ` +
+        `${r.eval.reward.total}`);
     }
   } finally {
     ex.dispose();

@@ -29,7 +29,8 @@ const GAP = 0.01;
 /** the model's soft-voltage penalty is linear in v = |V|^2, the reward's in |V|: a small allowance */
 const MODEL_AC_TOL = 1e-3;
 
-test('restoration oracle: on 20 N-2 island scenarios no forest at the expert\'s dispatch beats its AC reward by more than the gap', { timeout: 3_600_000 }, async () => {
+test('restoration oracle: on 20 N-2 island scenarios no forest at the expert\'s dispatch beats its AC reward by more than the gap', { timeout: 3_600_000 },
+  async () => {
   const net = loadCase(DATA);
   const base = nominalSnapshot(net);
   const islands = filterByClass(enumerateScenarios(net, { k: 2 }), ['island']);

@@ -73,7 +73,8 @@ function checkGeometry(net: Network, sc: FeederScene): { segments: number; label
       assert.ok(!boxesOverlap(labels[a].box, labels[b].box), `labels "${labels[a].request.text}" and "${labels[b].request.text}" overlap`);
     }
     // no label over a bus or a drawn line
-    sc.buses.forEach((bus, k) => assert.ok(!boxDiscIntersect(labels[a].box, { ...bus.disc, r: drawnRadius(sc, k) }), `label "${labels[a].request.text}" over bus ${net.buses[k].id}`));
+    sc.buses.forEach((bus, k) => assert.ok(!boxDiscIntersect(labels[a].box, { ...bus.disc, r: drawnRadius(sc, k) }), `label "${labels[a].request.text}" ` +
+      `over bus ${net.buses[k].id}`));
     sc.lines.forEach((ln, i) => {
       for (const s of polylineSegments(ln.points)) {
         assert.ok(!boxSegmentIntersect(labels[a].box, s, ln.widthPx / 2), `label "${labels[a].request.text}" over line ${net.lines[i].id}`);

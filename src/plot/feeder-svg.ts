@@ -228,7 +228,8 @@ export function buildFeederScene(net: Network, pf: PfResult, opts: SvgOptions = 
         if (pf.lineStatus[i] === LINE_CLOSED && inIsland.has(l.from) && inIsland.has(l.to)) segments.push(...polylineSegments(lines[i].points));
       });
       shades.push({ color, discs: is.buses.map((b) => ({ ...buses[b].disc, r: rad })), segments, widthPx: 2 * rad });
-      const src = is.sourceKind === 'MT' ? `MT ${net.generators[is.sourceGen].id} at bus ${net.buses[is.sourceBus].id}` : `substation ${net.buses[is.sourceBus].id}`;
+      const src = is.sourceKind === 'MT' ? `MT ${net.generators[is.sourceGen].id} at bus ${net.buses[is.sourceBus].id}` : `substation ` +
+        `${net.buses[is.sourceBus].id}`;
       islandItems.push({ kind: 'shade', label: `island: ${src} (${is.buses.length} bus${is.buses.length === 1 ? '' : 'es'})`, style: { fill: color } });
     }
   }
@@ -297,13 +298,16 @@ export function buildFeederScene(net: Network, pf: PfResult, opts: SvgOptions = 
   const items: LegendItem[] = [];
   for (const band of [...VOLTAGE_BANDS].reverse()) items.push({ kind: 'disc', label: band.label, style: { fill: band.color } });
   items.push({ kind: 'disc', label: 'de-energized', style: { fill: DARK_FILL, stroke: DARK_STROKE, dash: '2 2' } });
-  if (flows) for (const b of [...LOADING_BANDS]) items.push({ kind: 'line', label: `loading ${b.label}`, style: { stroke: b.color, width: b.fromPct === 100 ? '4' : '2.6' } });
-  else items.push({ kind: 'line', label: 'closed', style: { stroke: '#303030', width: '2.2' } }, { kind: 'line', label: 'over ampacity', style: { stroke: OVER_COLOR, width: '4' } });
+  if (flows) for (const b of [...LOADING_BANDS]) items.push({ kind: 'line', label: `loading ${b.label}`,
+    style: { stroke: b.color, width: b.fromPct === 100 ? '4' : '2.6' } });
+  else items.push({ kind: 'line', label: 'closed', style: { stroke: '#303030', width: '2.2' } },
+    { kind: 'line', label: 'over ampacity', style: { stroke: OVER_COLOR, width: '4' } });
   items.push({ kind: 'line', label: 'open switch', style: { stroke: '#7a7a7a', width: '1.5', dash: '6 4' } });
   items.push({ kind: 'line', label: 'faulted', style: { stroke: FAULT_COLOR, width: '2.6', cross: '1' } });
   items.push({ kind: 'line', label: 'de-energized', style: { stroke: '#b0b0b0', width: '2', dash: '1.5 3.5' } });
   if (buses.some((b) => b.shed)) items.push({ kind: 'ring', label: 'load shed', style: { stroke: SHED_COLOR } });
-  if (big && net.generators.some((_, gi) => genOn[gi] !== 1)) items.push({ kind: 'tag', label: 'DER off (outlined); tags in kW', style: { fill: '#ffffff', stroke: '#6a3d9a' } });
+  if (big && net.generators.some((_, gi) => genOn[gi] !== 1)) items.push({ kind: 'tag', label: 'DER off (outlined); tags in kW',
+    style: { fill: '#ffffff', stroke: '#6a3d9a' } });
   if (overLimitGens > 0) items.push({ kind: 'tag', label: 'DER beyond limits / tripped', style: { fill: '#ffffff', stroke: FAULT_COLOR } });
   items.push(...islandItems);
   const legendFont = 10;
@@ -362,19 +366,22 @@ export function sceneToSvg(sc: FeederScene): string {
   });
   for (const s of sc.shades) {
     out.push(`<g opacity="0.2" fill="${s.color}" stroke="${s.color}">`);
-    for (const seg of s.segments) out.push(`<line x1="${f1(seg.x1)}" y1="${f1(seg.y1)}" x2="${f1(seg.x2)}" y2="${f1(seg.y2)}" stroke-width="${f1(s.widthPx)}" stroke-linecap="round"/>`);
+    for (const seg of s.segments) out.push(`<line x1="${f1(seg.x1)}" y1="${f1(seg.y1)}" x2="${f1(seg.x2)}" y2="${f1(seg.y2)}" ` +
+      `stroke-width="${f1(s.widthPx)}" stroke-linecap="round"/>`);
     for (const d of s.discs) out.push(`<circle cx="${f1(d.x)}" cy="${f1(d.y)}" r="${f1(d.r)}" stroke="none"/>`);
     out.push('</g>');
   }
   const polyline = (pts: Point[]): string => pts.map((p) => `${f1(p.x)},${f1(p.y)}`).join(' ');
   for (const l of sc.lines) {
-    out.push(`<polyline points="${polyline(l.points)}" fill="none" stroke="${l.stroke}" stroke-width="${l.widthPx}"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''} stroke-linejoin="round"/>`);
+    out.push(`<polyline points="${polyline(l.points)}" fill="none" stroke="${l.stroke}" ` +
+      `stroke-width="${l.widthPx}"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''} stroke-linejoin="round"/>`);
   }
   for (const l of sc.lines) {
     if (l.status === LINE_FAULTED && l.points.length >= 2) {
       const s = longest(polylineSegments(l.points));
       const mx = (s.x1 + s.x2) / 2, my = (s.y1 + s.y2) / 2, k = sc.big ? 3.5 : 5.5;
-      out.push(`<path d="M${f1(mx - k)},${f1(my - k)} L${f1(mx + k)},${f1(my + k)} M${f1(mx - k)},${f1(my + k)} L${f1(mx + k)},${f1(my - k)}" stroke="${FAULT_COLOR}" stroke-width="${sc.big ? 1.8 : 2.8}"/>`);
+      out.push(`<path d="M${f1(mx - k)},${f1(my - k)} L${f1(mx + k)},${f1(my + k)} M${f1(mx - k)},${f1(my + k)} L${f1(mx + k)},${f1(my - k)}" ` +
+        `stroke="${FAULT_COLOR}" stroke-width="${sc.big ? 1.8 : 2.8}"/>`);
     }
     if (l.arrow) {
       const a = sc.big ? 3 : 5.5;
@@ -385,16 +392,20 @@ export function sceneToSvg(sc: FeederScene): string {
   }
   for (const b of sc.buses) {
     const { x, y, r } = b.disc;
-    if (b.shed) out.push(`<circle cx="${f1(x)}" cy="${f1(y)}" r="${f1(r + 3)}" fill="none" stroke="${SHED_COLOR}" stroke-width="${sc.big ? 1.2 : 2}" stroke-dasharray="${sc.big ? '2 1' : '3 2'}"/>`);
+    if (b.shed) out.push(`<circle cx="${f1(x)}" cy="${f1(y)}" r="${f1(r + 3)}" fill="none" stroke="${SHED_COLOR}" stroke-width="${sc.big ? 1.2 : 2}" ` +
+      `stroke-dasharray="${sc.big ? '2 1' : '3 2'}"/>`);
     if (b.substation) {
       const h = r * 1.15;
-      out.push(`<rect x="${f1(x - h)}" y="${f1(y - h)}" width="${f1(2 * h)}" height="${f1(2 * h)}" fill="${b.fill}" stroke="#000" stroke-width="${sc.big ? 1.2 : 2}"/>`);
+      out.push(`<rect x="${f1(x - h)}" y="${f1(y - h)}" width="${f1(2 * h)}" height="${f1(2 * h)}" fill="${b.fill}" stroke="#000" ` +
+        `stroke-width="${sc.big ? 1.2 : 2}"/>`);
     } else {
-      out.push(`<circle cx="${f1(x)}" cy="${f1(y)}" r="${r}" fill="${b.fill}" stroke="${b.stroke}" stroke-width="${sc.big ? 0.7 : 1.3}"${b.dark ? ' stroke-dasharray="2 2"' : ''}/>`);
+      out.push(`<circle cx="${f1(x)}" cy="${f1(y)}" r="${r}" fill="${b.fill}" stroke="${b.stroke}" ` +
+        `stroke-width="${sc.big ? 0.7 : 1.3}"${b.dark ? ' stroke-dasharray="2 2"' : ''}/>`);
     }
     if (b.label) {
       const fs = b.label.length > 2 ? sc.busFontPx * 0.8 : sc.busFontPx;
-      out.push(`<text x="${f1(x)}" y="${f1(y + fs * 0.36)}" font-size="${fs}" text-anchor="middle" fill="${b.labelColor}" font-weight="bold">${esc(b.label)}</text>`);
+      out.push(`<text x="${f1(x)}" y="${f1(y + fs * 0.36)}" font-size="${fs}" text-anchor="middle" fill="${b.labelColor}" ` +
+        `font-weight="bold">${esc(b.label)}</text>`);
     }
   }
   for (const p of sc.labels) {
@@ -404,8 +415,10 @@ export function sceneToSvg(sc: FeederScene): string {
       const rowH = (bx.y1 - bx.y0) / d.rows.length;
       d.rows.forEach((r, k) => {
         const y0 = bx.y0 + k * rowH;
-        out.push(`<rect x="${f1(bx.x0 + 0.5)}" y="${f1(y0 + 0.5)}" width="${f1(bx.x1 - bx.x0 - 1)}" height="${f1(rowH - 1)}" rx="2" fill="${r.on ? r.fill : '#ffffff'}" stroke="${r.bad ? FAULT_COLOR : r.fill}" stroke-width="${r.bad ? 1.6 : 0.9}"/>`);
-        out.push(`<text x="${f1(p.x)}" y="${f1(y0 + rowH / 2 + p.request.fontPx * 0.35)}" font-size="${p.request.fontPx}" font-weight="bold" text-anchor="middle" fill="${r.on ? '#ffffff' : r.fill}">${esc(r.text)}</text>`);
+        out.push(`<rect x="${f1(bx.x0 + 0.5)}" y="${f1(y0 + 0.5)}" width="${f1(bx.x1 - bx.x0 - 1)}" height="${f1(rowH - 1)}" rx="2" ` +
+          `fill="${r.on ? r.fill : '#ffffff'}" stroke="${r.bad ? FAULT_COLOR : r.fill}" stroke-width="${r.bad ? 1.6 : 0.9}"/>`);
+        out.push(`<text x="${f1(p.x)}" y="${f1(y0 + rowH / 2 + p.request.fontPx * 0.35)}" font-size="${p.request.fontPx}" font-weight="bold" ` +
+          `text-anchor="middle" fill="${r.on ? '#ffffff' : r.fill}">${esc(r.text)}</text>`);
       });
     } else {
       const parts = p.request.text.split('\n');
@@ -416,12 +429,16 @@ export function sceneToSvg(sc: FeederScene): string {
   }
   for (const { x, y, item } of sc.legend) {
     const s = item.style;
-    if (item.kind === 'disc') out.push(`<circle cx="${x + 8}" cy="${y - 3.5}" r="6" fill="${s.fill}" stroke="${s.stroke ?? '#202020'}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    if (item.kind === 'disc') out.push(`<circle cx="${x + 8}" cy="${y - 3.5}" r="6" fill="${s.fill}" ` +
+      `stroke="${s.stroke ?? '#202020'}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     else if (item.kind === 'line') {
-      out.push(`<line x1="${x}" y1="${y - 3.5}" x2="${x + 26}" y2="${y - 3.5}" stroke="${s.stroke}" stroke-width="${s.width}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
-      if (s.cross) out.push(`<path d="M${x + 9},${y - 8.5} L${x + 17},${y + 1.5} M${x + 9},${y + 1.5} L${x + 17},${y - 8.5}" stroke="${FAULT_COLOR}" stroke-width="2.2"/>`);
+      out.push(`<line x1="${x}" y1="${y - 3.5}" x2="${x + 26}" y2="${y - 3.5}" stroke="${s.stroke}" ` +
+        `stroke-width="${s.width}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+      if (s.cross) out.push(`<path d="M${x + 9},${y - 8.5} L${x + 17},${y + 1.5} M${x + 9},${y + 1.5} L${x + 17},${y - 8.5}" stroke="${FAULT_COLOR}" ` +
+        `stroke-width="2.2"/>`);
     } else if (item.kind === 'shade') out.push(`<rect x="${x}" y="${y - 10}" width="26" height="13" rx="6" fill="${s.fill}" opacity="0.3"/>`);
-    else if (item.kind === 'ring') out.push(`<circle cx="${x + 8}" cy="${y - 3.5}" r="7" fill="none" stroke="${s.stroke}" stroke-width="2" stroke-dasharray="3 2"/>`);
+    else if (item.kind === 'ring') out.push(`<circle cx="${x + 8}" cy="${y - 3.5}" r="7" fill="none" stroke="${s.stroke}" stroke-width="2" ` +
+      `stroke-dasharray="3 2"/>`);
     else out.push(`<rect x="${x}" y="${y - 10}" width="26" height="12" rx="2" fill="${s.fill}" stroke="${s.stroke}" stroke-width="1.8"/>`);
     out.push(`<text x="${x + 32}" y="${y}" font-size="10" fill="#222">${esc(item.label)}</text>`);
   }

@@ -95,7 +95,8 @@ export class ActionEvaluator {
         const g = net.generators[isl.sourceGen];
         const p = pf.genPKw[isl.sourceGen];
         const q = pf.genQKvar[isl.sourceGen];
-        if (p > g.pMaxKw + MT_LIMIT_TOL_KW || p < g.pMinKw - MT_LIMIT_TOL_KW || q > g.qMaxKvar + MT_LIMIT_TOL_KW || q < g.qMinKvar - MT_LIMIT_TOL_KW) { trip = isl.sourceGen; break; }
+        if (p > g.pMaxKw + MT_LIMIT_TOL_KW || p < g.pMinKw - MT_LIMIT_TOL_KW || q > g.qMaxKvar + MT_LIMIT_TOL_KW ||
+          q < g.qMinKvar - MT_LIMIT_TOL_KW) { trip = isl.sourceGen; break; }
       }
       if (trip < 0) break;
       tripped.push(this.mts.indexOf(trip));
@@ -128,7 +129,8 @@ export class ActionEvaluator {
       // no operating point: the whole demand counts as unserved, nothing else is charged
       const blackout = ctx.weights.blackoutPricePerKwh * loadKw * ctx.weights.stepHours;
       reward = { ...zeroTerms(), blackout, switching: reward.switching, invalid: reward.invalid, total: -(blackout + reward.switching + reward.invalid) };
-      return { pf, reward, converged: false, loadKw, servedKw: 0, unservedKw: loadKw, shedKw: 0, lossKw: 0, switchOps, tripped, protectionOpened, mtPKw: new Float64Array(this.mts.length), mtQKvar: new Float64Array(this.mts.length) };
+      return { pf, reward, converged: false, loadKw, servedKw: 0, unservedKw: loadKw, shedKw: 0, lossKw: 0, switchOps, tripped, protectionOpened,
+        mtPKw: new Float64Array(this.mts.length), mtQKvar: new Float64Array(this.mts.length) };
     }
     const mtPKw = new Float64Array(this.mts.length);
     const mtQKvar = new Float64Array(this.mts.length);
@@ -136,6 +138,7 @@ export class ActionEvaluator {
       mtPKw[k] = pf.genPKw[g] || 0;
       mtQKvar[k] = pf.genQKvar[g] || 0;
     });
-    return { pf, reward, converged: pf.converged, loadKw, servedKw, unservedKw, shedKw, lossKw: pf.lossKw, switchOps, tripped, protectionOpened, mtPKw, mtQKvar };
+    return { pf, reward, converged: pf.converged, loadKw, servedKw, unservedKw, shedKw, lossKw: pf.lossKw, switchOps, tripped, protectionOpened, mtPKw,
+      mtQKvar };
   }
 }

@@ -28,7 +28,8 @@ export function emptyRequest(net: Network): PfRequest {
  * Fill `out` (or a new request) from a snapshot and an action. `faulted` (per line, 1 = faulted)
  * replaces the snapshot's own faults: the caller decides which faults are in force.
  */
-export function actionRequest(net: Network, snap: Snapshot, action: GridAction, faulted: Uint8Array, islanding: boolean, out?: PfRequest, mts = mtIndices(net)): PfRequest {
+export function actionRequest(net: Network, snap: Snapshot, action: GridAction, faulted: Uint8Array, islanding: boolean, out?: PfRequest,
+  mts = mtIndices(net)): PfRequest {
   const req = out ?? emptyRequest(net);
   const nb = net.buses.length;
   for (let i = 0; i < nb; i++) {

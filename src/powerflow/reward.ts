@@ -117,7 +117,8 @@ export function computeReward(
   const blackout = w.blackoutPricePerKwh * (opts.unservedKw ?? pf.unservedKw) * w.stepHours;
   const switching = w.switchingCostPerOp * (opts.switchOps ?? 0);
   const invalid = (w.invalidActionPenalty ?? 0) * (opts.invalidActions ?? 0);
-  return { total: -(voltage + loss + blackout + mt + grid + switching + invalid), voltage, loss, blackout, mt, grid, switching, invalid, voltageDeviationPu: dev };
+  return { total: -(voltage + loss + blackout + mt + grid + switching + invalid), voltage, loss, blackout, mt, grid, switching, invalid,
+    voltageDeviationPu: dev };
 }
 
 /** Read reward weights from a JSON file; unknown keys and non-numbers are errors. */
@@ -142,7 +143,8 @@ export function parseWeights(obj: unknown, file = 'config'): RewardWeights {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError('BAD_JSON', 'expected a JSON object of reward weights', { file });
   const w: RewardWeights = { ...DEFAULT_WEIGHTS };
   for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
-    if (!(k in DEFAULT_WEIGHTS)) throw new InputError('UNKNOWN_KEY', `unknown key "${k}", expected one of ${Object.keys(DEFAULT_WEIGHTS).join(', ')}`, { file, column: k });
+    if (!(k in DEFAULT_WEIGHTS)) throw new InputError('UNKNOWN_KEY', `unknown key "${k}", expected one of ${Object.keys(DEFAULT_WEIGHTS).join(', ')}`,
+      { file, column: k });
     if ((k === 'mtCostPerKwh' || k === 'gridPricePerKwh') && v === null) { w[k] = null; continue; }
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError('NOT_NUMBER', `expected a finite number for "${k}"`, { file, column: k });
     if (v < 0) throw new InputError('NEGATIVE', `expected "${k}" >= 0, found ${v}`, { file, column: k });

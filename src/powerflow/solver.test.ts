@@ -37,7 +37,8 @@ function nominal(open: number[], extra: { faulted?: number[]; mt?: { gen: number
  * written as a real 2m x 2m system and solved with ml-matrix. One slack at 1.0 pu per island;
  * every other bus is a constant-power injection sInjPu (generation minus load).
  */
-function zbusSolve(n: Network, buses: number[], slack: number, open: Set<number>, sInjPu: (b: number) => [number, number]): { v: Map<number, [number, number]>; lossPu: number } {
+function zbusSolve(n: Network, buses: number[], slack: number, open: Set<number>, sInjPu: (b: number) => [number, number]): { v: Map<number,
+  [number, number]>; lossPu: number } {
   const pos = new Map<number, number>();
   const others = buses.filter((b) => b !== slack);
   others.forEach((b, k) => pos.set(b, k));

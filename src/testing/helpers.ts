@@ -119,9 +119,11 @@ out = {
   'episode_ids': bool(np.array_equal(d['episode_ids'], np.cumsum(starts) - 1)),
   'run_episodes': bool(np.array_equal(d['run_episodes'], ep)),
   'steps': bool(np.array_equal(d['steps'], one('S(t)_step').astype(np.int64))),
-  'configs': bool(np.array_equal(d['config_obs'], cfg('S(t)_config')) and np.array_equal(d['config_actions'], cfg('A(t)_config')) and np.array_equal(d['config_next_obs'], cfg('S(t+1)_config'))),
+  'configs': bool(np.array_equal(d['config_obs'], cfg('S(t)_config')) and np.array_equal(d['config_actions'], cfg('A(t)_config'))
+                  and np.array_equal(d['config_next_obs'], cfg('S(t+1)_config'))),
   'obsStats': close(d['obs_mean'], X.mean(0)) and close(d['obs_std'], X.std(0)) and close(d['obs_min'], X.min(0)) and close(d['obs_max'], X.max(0)),
-  'actionStats': close(d['action_mean'], A.mean(0)) and close(d['action_std'], A.std(0)) and close(d['action_min'], A.min(0)) and close(d['action_max'], A.max(0)),
+  'actionStats': close(d['action_mean'], A.mean(0)) and close(d['action_std'], A.std(0))
+                 and close(d['action_min'], A.min(0)) and close(d['action_max'], A.max(0)),
   'rewardStats': close(d['reward_mean'], np.array(R.mean())) and close(d['reward_std'], np.array(R.std())),
   'episodeStarts': d['episode_starts'].astype(int).tolist(),
   'episodeIds': d['episode_ids'].tolist(),

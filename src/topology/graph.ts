@@ -192,3 +192,77 @@ export function lineOutMask(net: Network, open: Iterable<number>, faulted: Itera
   for (const l of faulted) m[l] = 1;
   return m;
 }
+
+/** Maximal paths of two or more lines whose inner buses have degree 2 (substations excluded). */
+export function chains(net: Network): { lines: number[]; inner: number[] }[] {
+  const adj = adjacency(net);
+  const nb = net.buses.length;
+  const deg = (i: number): number => adj.start[i + 1] - adj.start[i];
+  const special = new Uint8Array(nb);
+  for (const s of net.substations) special[s] = 1;
+  const inner = (i: number): boolean => deg(i) === 2 && !special[i];
+  const used = new Uint8Array(net.lines.length);
+  const out: { lines: number[]; inner: number[] }[] = [];
+  for (let l0 = 0; l0 < net.lines.length; l0++) {
+    if (used[l0]) continue;
+    const ln = net.lines[l0];
+    if (!inner(ln.from) && !inner(ln.to)) continue;
+    // walk both ways through inner buses
+    const lines = [l0];
+    const inn: number[] = [];
+    used[l0] = 1;
+    for (const start of [ln.from, ln.to]) {
+      let bus = start;
+      let via = l0;
+      while (inner(bus)) {
+        inn.push(bus);
+        let next = -1;
+        for (let k = adj.start[bus]; k < adj.start[bus + 1]; k++) if (adj.line[k] !== via) next = k;
+        if (next < 0 || used[adj.line[next]]) break;
+        via = adj.line[next];
+        used[via] = 1;
+        lines.push(via);
+        bus = adj.bus[next];
+      }
+    }
+    if (lines.length >= 2) out.push({ lines, inner: inn });
+  }
+  return out;
+}
+
+/** Bridges of the graph of non-faulted lines (Tarjan, iterative). */
+export function bridges(net: Network, faulted: Uint8Array): Uint8Array {
+  const n = net.buses.length;
+  const adj = adjacency(net);
+  const disc = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const out = new Uint8Array(net.lines.length);
+  let time = 0;
+  for (let s = 0; s < n; s++) {
+    if (disc[s] >= 0) continue;
+    const stack: [number, number, number][] = [[s, -1, adj.start[s]]];
+    disc[s] = low[s] = time++;
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [u, pl] = top;
+      if (top[2] < adj.start[u + 1]) {
+        const k = top[2]++;
+        const l = adj.line[k];
+        if (faulted[l] || l === pl) continue;
+        const w = adj.bus[k];
+        if (disc[w] < 0) {
+          disc[w] = low[w] = time++;
+          stack.push([w, l, adj.start[w]]);
+        } else low[u] = Math.min(low[u], disc[w]);
+      } else {
+        stack.pop();
+        if (stack.length) {
+          const p = stack[stack.length - 1][0];
+          low[p] = Math.min(low[p], low[u]);
+          if (low[u] > disc[p]) out[pl] = 1;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -11,12 +11,14 @@ const IEEE33 = path.join(__dirname, '..', '..', 'data', 'ieee33');
 
 /** A small synthetic network: buses 1..n, lines as [from, to] bus ids, substations as bus ids. */
 function makeNet(n: number, lines: [number, number][], subs: number[], fixed: number[] = []): Network {
-  const buses = Array.from({ length: n }, (_, i) => ({ id: i + 1, baseKv: 12.66, pKw: 10, qKvar: 5, vMinPu: 0.95, vMaxPu: 1.05, substation: subs.includes(i + 1) }));
+  const buses = Array.from({ length: n }, (_,
+    i) => ({ id: i + 1, baseKv: 12.66, pKw: 10, qKvar: 5, vMinPu: 0.95, vMaxPu: 1.05, substation: subs.includes(i + 1) }));
   return {
     name: 'synthetic',
     baseKva: 1000,
     buses,
-    lines: lines.map(([a, b], i) => ({ id: i + 1, from: a - 1, to: b - 1, rOhm: 0.1, xOhm: 0.1, ampacityA: 400, switchable: !fixed.includes(i + 1), normallyOpen: false })),
+    lines: lines.map(([a, b], i) => ({ id: i + 1, from: a - 1, to: b - 1, rOhm: 0.1, xOhm: 0.1, ampacityA: 400, switchable: !fixed.includes(i + 1),
+      normallyOpen: false })),
     generators: [],
     substations: subs.map((s) => s - 1),
     busIndex: new Map(buses.map((b, i) => [b.id, i])),
