@@ -62,7 +62,13 @@ test('mdpc run: --workers 2, shards + merge, and kill -9 + --resume all give the
   const w = runCli('mdpc', [...BASE, '--run', 'w2', '--workers', '2', '--no-lp'], { cwd: dir });
   assert.equal(w.code, 0, w.stderr);
   assert.equal(read(path.join(dir, 'out/res_MDPC/w2.csv')), ref);
-  assert.equal(JSON.parse(read(path.join(dir, 'out/res_MDPC/w2.manifest.json'))).steps.length, 4);
+  const wm = JSON.parse(read(path.join(dir, 'out/res_MDPC/w2.manifest.json')));
+  const refm = JSON.parse(read(path.join(dir, 'out/res_MDPC/ref.manifest.json')));
+  assert.equal(wm.steps.length, 4);
+  // the totals cover every worker's steps: the single process's counts and work
+  assert.equal(wm.statusCounts.optimal, 4);
+  assert.deepEqual(wm.statusCounts, refm.statusCounts);
+  assert.deepEqual(wm.work, refm.work);
 
   for (const i of [1, 0]) {
     const s = runCli('mdpc', [...BASE, '--run', 'sh', '--shard', `${i}/2`, '--no-lp'], { cwd: dir });

@@ -7,7 +7,7 @@ import { checkOutputDir, checkOutputFile, configure, dataFiles, loadContext, one
 import { loadWeights } from '../powerflow/reward';
 import { case33pyMisfit, chainSchema, ChainWriter, DEFAULT_SCHEMA, SchemaName, mergeChainFiles } from '../mdp';
 import { addExpertOptions, parseExpertOptions } from './expert-options';
-import { planEpisodes, shardEpisodes, resumePoint, StepRecord, Episode } from '../opt/chain-run';
+import { planEpisodes, shardEpisodes, resumePoint, StepRecord, Episode, summarizeSteps } from '../opt/chain-run';
 import { ChainJob, ChainThread } from './chain-worker';
 import { acquireLock, lockFileFor } from '../io/lock';
 import { onCleanup } from '../io/signals';
@@ -166,21 +166,13 @@ export async function runCommand(o: RunOpts): Promise<void> {
       fs.renameSync(partial, csvFile);
       fs.rmSync(recordsFile, { force: true });
       fs.rmSync(optionsFile, { force: true });
-      const solveMs = stepRecords.map((r) => r.totalMs).sort((a, b) => a - b);
       writeManifest(`${out}.manifest.json`, buildManifest('mdpc run', { ...o, mode, schema: schemaName, start, steps, episode, run }, dataFiles(ctx), {
         output: csvFile,
         complete: true,
         shard: shard ? { index: shard.index, count: shard.count, episodes: episodes.map((e) => e.index) } : null,
         rows: stepRecords.length,
-        statusCounts: tally,
-        medianStepMs: solveMs.length ? solveMs[solveMs.length >> 1] : null,
-        // the solver's work over the run: unlike the times, the same on any machine
-        work: {
-          mipSolves: stepRecords.reduce((a, r) => a + (r.mipSolves ?? 0), 0),
-          lpSolves: stepRecords.reduce((a, r) => a + (r.lpSolves ?? 0), 0),
-          nodes: stepRecords.reduce((a, r) => a + (r.nodes ?? 0), 0),
-          lpIterations: stepRecords.reduce((a, r) => a + (r.lpIterations ?? 0), 0),
-        },
+        // every step's status (resumed ones too) and the solver's work: unlike times, the same on any machine
+        ...summarizeSteps(stepRecords),
         logDir: runDir,
         steps: stepRecords,
       }));
@@ -294,7 +286,7 @@ async function runWorkers(o: RunOpts, run: string, workers: number, steps: numbe
     const stepRecords = manifests.flatMap((m) => m.steps as StepRecord[]).sort((a, b) => a.step - b.step);
     const m0 = manifests[0];
     writeManifest(`${base}.manifest.json`, { ...m0, command: ['mdpc', ...process.argv.slice(2)], options: { ...m0.options, workers, shard: undefined },
-      output: csvFile, shard: null, rows, steps: stepRecords, workers, createdAt: new Date().toISOString() });
+      output: csvFile, shard: null, rows, ...summarizeSteps(stepRecords), steps: stepRecords, workers, createdAt: new Date().toISOString() });
     for (const sh of shards) {
       fs.rmSync(shardCsv(sh), { force: true });
       fs.rmSync(`${base}${shardSuffix(sh)}.manifest.json`, { force: true });

@@ -70,6 +70,25 @@ export interface StepRecord {
   lpFile: string | null;
 }
 
+/** A run's totals from its step records: status counts, median step time, HiGHS' work. */
+export function summarizeSteps(records: StepRecord[]): {
+  statusCounts: Record<string, number>; medianStepMs: number | null;
+  work: { mipSolves: number; lpSolves: number; nodes: number; lpIterations: number };
+} {
+  const statusCounts: Record<string, number> = { optimal: 0, 'time-limit': 0, infeasible: 0, failed: 0, fallback: 0 };
+  for (const r of records) {
+    statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
+    if (r.fallback) statusCounts.fallback++;
+  }
+  const ms = records.map((r) => r.totalMs).sort((a, b) => a - b);
+  const sum = (f: (r: StepRecord) => number): number => records.reduce((a, r) => a + (f(r) ?? 0), 0);
+  return {
+    statusCounts,
+    medianStepMs: ms.length ? ms[ms.length >> 1] : null,
+    work: { mipSolves: sum((r) => r.mipSolves), lpSolves: sum((r) => r.lpSolves), nodes: sum((r) => r.nodes), lpIterations: sum((r) => r.lpIterations) },
+  };
+}
+
 export interface ChainRunContext {
   net: Network;
   series: Series;
