@@ -290,7 +290,9 @@ Examples:
       const s = parseIntStrict(o.idleTimeout, '--idle-timeout', 1, 86400);
       const socket = daemonSocketPath();
       const r = await startDaemon(socket, s);
-      process.stdout.write(r.started ? `mdpc daemon started (socket ${socket}, idle timeout ${s} s)\n` : `mdpc daemon already running (pid ${r.status!.pid}, socket ${socket})\n`);
+      process.stdout.write(r.started
+        ? `mdpc daemon started (socket ${socket}, idle timeout ${s} s)\n`
+        : `mdpc daemon already running (pid ${r.status!.pid}, socket ${socket})\n`);
     });
   configure(daemon.command('stop'))
     .description('stop the daemon (after the solve it is running)')
@@ -306,7 +308,8 @@ Examples:
       const st = await daemonStatus();
       if (o.json) return void process.stdout.write(JSON.stringify(st) + '\n');
       if (!st) return void process.stdout.write(`mdpc daemon not running (socket ${daemonSocketPath()})\n`);
-      process.stdout.write(`mdpc daemon running: pid ${st.pid}, version ${st.version}, since ${st.startedAt}, ${st.served} solves served, ${st.warm ? 'warm' : 'warming up'}, idle timeout ${st.idleTimeoutS} s, socket ${st.socket}\n`);
+      process.stdout.write(`mdpc daemon running: pid ${st.pid}, version ${st.version}, since ${st.startedAt}, ${st.served} solves served, ` +
+        `${st.warm ? 'warm' : 'warming up'}, idle timeout ${st.idleTimeoutS} s, socket ${st.socket}\n`);
     });
   configure(daemon.command('serve', { hidden: true }))
     .description('run the daemon in the foreground (what "start" runs)')

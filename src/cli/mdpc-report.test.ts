@@ -41,7 +41,10 @@ function makeReplay(dir: string): string {
   fs.writeFileSync(path.join(dir, 'acts.csv'), ACTIONS);
   fs.writeFileSync(path.join(dir, 'ev.csv'), events({ 2: [6], 3: [6], 4: [6, 27] }));
   const chain = path.join(dir, 'rp.csv');
-  const r = runCli('powerflow', ['replay', '--data', DATA_24H, '--events', path.join(dir, 'ev.csv'), '--mode', 'restore', '--actions', path.join(dir, 'acts.csv'), '--start', '0', '--out', chain]);
+  const r = runCli('powerflow', [
+    'replay', '--data', DATA_24H, '--events', path.join(dir, 'ev.csv'), '--mode', 'restore',
+    '--actions', path.join(dir, 'acts.csv'), '--start', '0', '--out', chain,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   return chain;
 }
@@ -155,7 +158,9 @@ test('mdpc report --run: solver status, gap, time and HiGHS work per step from t
   rep.steps.forEach((s: { step: number; solver: Record<string, unknown> }, k: number) => {
     const rec = m.steps[k];
     assert.equal(s.step, rec.step);
-    for (const f of ['status', 'gap', 'totalMs', 'solveMs', 'nodes', 'lpIterations', 'mipSolves', 'lpSolves']) assert.equal(s.solver[f], rec[f], `step ${rec.step} ${f}`);
+    for (const f of ['status', 'gap', 'totalMs', 'solveMs', 'nodes', 'lpIterations', 'mipSolves', 'lpSolves']) {
+      assert.equal(s.solver[f], rec[f], `step ${rec.step} ${f}`);
+    }
   });
   for (const f of ['nodes', 'lpIterations', 'mipSolves', 'lpSolves']) assert.equal(rep.totals.solver[f], m.work[f], f);
   assert.equal(rep.totals.solver.stepsAtTimeLimit, m.statusCounts['time-limit']);
@@ -181,7 +186,10 @@ test('mdpc report: bad input exits 2 with one line naming the option or file, wr
   const text = fs.readFileSync(chain, 'utf8').split('\n');
   fs.writeFileSync(cut, [text[0], text[1], text[2].split(',').slice(0, 50).join(',')].join('\n') + '\n');
   const old = path.join(dir, 'old.csv');
-  assert.equal(runCli('powerflow', ['replay', '--actions', path.join(ROOT, 'src/mdp/fixtures/case33py_mdpc_example.csv'), '--start', '1', '--faults', 'none', '--schema', 'case33py', '--out', old]).code, 0);
+  assert.equal(runCli('powerflow', [
+    'replay', '--actions', path.join(ROOT, 'src/mdp/fixtures/case33py_mdpc_example.csv'),
+    '--start', '1', '--faults', 'none', '--schema', 'case33py', '--out', old,
+  ]).code, 0);
   fs.writeFileSync(path.join(dir, 'partial.csv.partial'), '');
   const cases: [string[], RegExp][] = [
     [['--run', 'nope', '--out-dir', dir], /^mdpc: option --run: .*nope\.csv not found \(no run "nope" in .*; see --out-dir\)\n$/],
@@ -226,7 +234,9 @@ test('the report page opens in headless Chromium without errors and is not blank
   const chain = makeReplay(dir);
   assert.equal(runCli('mdpc', ['report', '--chain', chain, '--data', DATA_24H, '--quiet']).code, 0);
   const png = path.join(dir, 'page.png');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/check-report.js'), '--html', path.join(dir, 'rp.report.html'), '--png', png, '--width', '1000', '--height', '1600'], { encoding: 'utf8', timeout: 180000 });
+  const r = spawnSync(process.execPath, [
+    path.join(ROOT, 'scripts/check-report.js'), '--html', path.join(dir, 'rp.report.html'), '--png', png, '--width', '1000', '--height', '1600',
+  ], { encoding: 'utf8', timeout: 180000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const res = JSON.parse(r.stdout);
   assert.deepEqual(res.problems, []);
@@ -236,7 +246,9 @@ test('the report page opens in headless Chromium without errors and is not blank
   // and the check fails on a page that is blank or throws
   const bad = path.join(dir, 'bad.html');
   fs.writeFileSync(bad, '<!DOCTYPE html><html><body><script>missing()</script></body></html>');
-  const rb = spawnSync(process.execPath, [path.join(ROOT, 'scripts/check-report.js'), '--html', bad, '--png', path.join(dir, 'bad.png'), '--width', '400', '--height', '300'], { encoding: 'utf8', timeout: 180000 });
+  const rb = spawnSync(process.execPath, [
+    path.join(ROOT, 'scripts/check-report.js'), '--html', bad, '--png', path.join(dir, 'bad.png'), '--width', '400', '--height', '300',
+  ], { encoding: 'utf8', timeout: 180000 });
   assert.equal(rb.status, 1, rb.stdout + rb.stderr);
   const problems = JSON.parse(rb.stdout).problems.join('\n');
   assert.match(problems, /Uncaught ReferenceError/);

@@ -47,13 +47,17 @@ interface ChainSource {
 }
 
 function locateChain(o: ReportOpts): ChainSource {
-  if ((o.run === undefined) === (o.chain === undefined)) throw new UsageError('give either --run NAME or --chain FILE', o.run === undefined ? '--run' : '--chain');
+  if ((o.run === undefined) === (o.chain === undefined)) {
+    throw new UsageError('give either --run NAME or --chain FILE', o.run === undefined ? '--run' : '--chain');
+  }
   let chain: string;
   if (o.run !== undefined) {
     if (!/^[A-Za-z0-9._-]+$/.test(o.run)) throw new UsageError(`expected a run name of letters, digits, ".", "_" or "-", found "${o.run}"`, '--run');
     chain = path.join(o.outDir, `${o.run}.csv`);
     if (!fs.existsSync(chain)) {
-      const partial = fs.existsSync(`${chain}.partial`) ? ` (${chain}.partial exists: the run is not finished)` : ` (no run "${o.run}" in ${o.outDir}; see --out-dir)`;
+      const partial = fs.existsSync(`${chain}.partial`)
+        ? ` (${chain}.partial exists: the run is not finished)`
+        : ` (no run "${o.run}" in ${o.outDir}; see --out-dir)`;
       throw new UsageError(`${chain} not found${partial}`, '--run');
     }
   } else {
@@ -69,7 +73,9 @@ function locateChain(o: ReportOpts): ChainSource {
   } catch (e) {
     throw new InputError('BAD_JSON', `expected the chain's manifest as JSON (${(e as Error).message}); move it away to report the chain alone`, { file: mf });
   }
-  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw new InputError('BAD_JSON', 'expected a JSON object (the chain\'s manifest)', { file: mf });
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) {
+    throw new InputError('BAD_JSON', 'expected a JSON object (the chain\'s manifest)', { file: mf });
+  }
   return { chain, manifestFile: mf, manifest: manifest as Record<string, unknown> };
 }
 
@@ -90,7 +96,8 @@ function caseDir(o: ReportOpts, src: ChainSource): string {
   const m = src.manifest;
   if (!m) return DEFAULT_DATA_DIR;
   const files = Array.isArray(m.dataFiles) ? (m.dataFiles as { file?: unknown; sha256?: unknown }[]) : [];
-  const hashOf = (name: string): string | undefined => files.find((f) => typeof f.file === 'string' && path.basename(f.file) === name)?.sha256 as string | undefined;
+  const hashOf = (name: string): string | undefined =>
+    files.find((f) => typeof f.file === 'string' && path.basename(f.file) === name)?.sha256 as string | undefined;
   const want = ['buses.csv', 'lines.csv'].map((n) => [n, hashOf(n)] as const);
   if (want.some(([, h]) => h === undefined)) return DEFAULT_DATA_DIR;
   const opts = (m.options ?? {}) as Record<string, unknown>;
@@ -102,7 +109,8 @@ function caseDir(o: ReportOpts, src: ChainSource): string {
   for (const dir of candidates) {
     if (want.every(([n, h]) => { const f = path.join(dir, n); return fs.existsSync(f) && sha256File(f) === h; })) return dir;
   }
-  throw new UsageError(`the case of ${src.manifestFile} (its buses.csv and lines.csv by hash) is not found at ${candidates.join(', ')}: give its folder`, '--data');
+  throw new UsageError(
+    `the case of ${src.manifestFile} (its buses.csv and lines.csv by hash) is not found at ${candidates.join(', ')}: give its folder`, '--data');
 }
 
 function weightsFor(o: ReportOpts, src: ChainSource): RewardWeights {
@@ -139,7 +147,9 @@ export interface BuiltReport {
 export function buildReport(o: ReportOpts, generatedAt = new Date().toISOString()): BuiltReport & { src: ChainSource } {
   const src = locateChain(o);
   const at = parseAt(o.at);
-  if (o.onsetMaps !== 'all' && !/^\d+$/.test(o.onsetMaps.trim())) throw new UsageError(`expected all or a number of maps, found "${o.onsetMaps}"`, '--onset-maps');
+  if (o.onsetMaps !== 'all' && !/^\d+$/.test(o.onsetMaps.trim())) {
+    throw new UsageError(`expected all or a number of maps, found "${o.onsetMaps}"`, '--onset-maps');
+  }
   const onsetMaps = o.onsetMaps === 'all' ? Infinity : parseIntStrict(o.onsetMaps, '--onset-maps', 0, 1_000_000);
   const dataDir = caseDir(o, src);
   const ctx = loadContext(dataDir, true);
@@ -161,7 +171,8 @@ export function buildReport(o: ReportOpts, generatedAt = new Date().toISOString(
   for (const t of at) {
     if (!rowOf.has(t)) {
       const first = report.steps[0].next, last = report.steps[report.steps.length - 1].next;
-      throw new UsageError(`step ${t} is not a step of the chain: the feeder is drawn at the steps reached by an action, ${first}..${last}${t === report.steps[0].step ? ` (${t} is the first S(t): its state was not produced by the chain)` : ''}`, '--at');
+      const why = t === report.steps[0].step ? ` (${t} is the first S(t): its state was not produced by the chain)` : '';
+      throw new UsageError(`step ${t} is not a step of the chain: the feeder is drawn at the steps reached by an action, ${first}..${last}${why}`, '--at');
     }
   }
   const series = ctx.series;
@@ -176,16 +187,26 @@ export function buildReport(o: ReportOpts, generatedAt = new Date().toISOString(
     const islanding = mode === 'restore' ? true : mode === 'reconfig' ? false : null;
     const evaluator = new ActionEvaluator(ctx.net);
     for (const [step, reasons] of [...want.entries()].sort((a, b) => a[0] - b[0])) {
-      if (step >= series.steps) throw new UsageError(`step ${step} of the chain is beyond the series of ${dataDir} (${series.steps} steps): give the run's case`, '--data');
+      if (step >= series.steps) {
+        throw new UsageError(`step ${step} of the chain is beyond the series of ${dataDir} (${series.steps} steps): give the run's case`, '--data');
+      }
       maps.push(rowMap(ctx.net, series, table, rowOf.get(step)!, { weights, islanding, reasons, evaluator }));
     }
   }
-  for (const mp of maps) if (mp.rewardDiff > 1e-3) report.warnings.push(`map at step ${mp.step}: the re-evaluated reward differs from the chain's by ${mp.rewardDiff.toFixed(4)} (not the run's data or weights?)`);
+  for (const mp of maps) {
+    if (mp.rewardDiff > 1e-3) {
+      report.warnings.push(`map at step ${mp.step}: the re-evaluated reward differs from the chain's by ${mp.rewardDiff.toFixed(4)}` +
+        ` (not the run's data or weights?)`);
+    }
+  }
   const onsetsNotDrawn = report.onsets.length - onsets.length;
   const html = renderReportHtml(report, maps, { vLowPu: weights.vLowPu, vHighPu: weights.vHighPu, onsetsNotDrawn, generatedAt });
   const json = JSON.stringify({
     ...report,
-    maps: maps.map((mp) => ({ step: mp.step, row: mp.row, reasons: mp.reasons, islanding: mp.islanding, rewardDiff: mp.rewardDiff, lossKw: mp.lossKw, unservedKw: mp.unservedKw, vMinPu: mp.vMinPu, trippedMts: mp.trippedMts })),
+    maps: maps.map((mp) => ({
+      step: mp.step, row: mp.row, reasons: mp.reasons, islanding: mp.islanding, rewardDiff: mp.rewardDiff,
+      lossKw: mp.lossKw, unservedKw: mp.unservedKw, vMinPu: mp.vMinPu, trippedMts: mp.trippedMts,
+    })),
     onsetsNotDrawn,
   }, null, 1) + '\n';
   return { src, report, maps, html, json, dataDir, onsetsNotDrawn };
@@ -208,7 +229,9 @@ export function reportCommand(o: ReportOpts): void {
   }
   const built = buildReport(o);
   const outs = outputsFor(built.src.chain, o.out);
-  if ([outs.html, outs.json, outs.manifest].some((f) => path.resolve(f) === path.resolve(built.src.chain))) throw new UsageError('the output is the chain itself', '--out');
+  if ([outs.html, outs.json, outs.manifest].some((f) => path.resolve(f) === path.resolve(built.src.chain))) {
+    throw new UsageError('the output is the chain itself', '--out');
+  }
   writeFileAtomic(outs.html, built.html);
   writeFileAtomic(outs.json, built.json);
   const ms = Math.round(performance.now() - t0);
@@ -219,9 +242,14 @@ export function reportCommand(o: ReportOpts): void {
     maps: built.maps.map((m) => m.step), solverRecords: built.report.solverRecords, warnings: built.report.warnings.length, ms,
   };
   const dataFilesUsed = [built.src.chain, ...(built.src.manifestFile ? [built.src.manifestFile] : [])];
-  writeManifest(outs.manifest, buildManifest('mdpc report', { ...o }, dataFilesUsed, { ...summary, data: built.dataDir, htmlBytes: Buffer.byteLength(built.html) }));
+  writeManifest(outs.manifest,
+    buildManifest('mdpc report', { ...o }, dataFilesUsed, { ...summary, data: built.dataDir, htmlBytes: Buffer.byteLength(built.html) }));
   process.stdout.write(JSON.stringify(summary) + '\n');
-  if (!o.quiet) process.stderr.write(`mdpc: report of ${T.transitions} transitions, ${built.maps.length} map${built.maps.length === 1 ? '' : 's'} -> ${outs.html} (${(Buffer.byteLength(built.html) / 1024).toFixed(0)} kB, ${ms} ms)\n`);
+  if (!o.quiet) {
+    const kb = (Buffer.byteLength(built.html) / 1024).toFixed(0);
+    const mapsText = `${built.maps.length} map${built.maps.length === 1 ? '' : 's'}`;
+    process.stderr.write(`mdpc: report of ${T.transitions} transitions, ${mapsText} -> ${outs.html} (${kb} kB, ${ms} ms)\n`);
+  }
 }
 
 export function registerReport(program: Command): void {

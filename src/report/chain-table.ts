@@ -50,11 +50,17 @@ export function readChainTable(file: string, net: Network): ChainTable {
   const index = new Map<string, number>();
   columns.forEach((c, i) => index.set(c, i));
   if (index.has('current_time') && !index.has('S(t)_step')) {
-    throw new InputError('SCHEMA', 'expected a chain of the full schema, found the case33py layout (no reward terms, losses or voltages): replay it with `powerflow replay --schema full`', { file, row: 1 });
+    throw new InputError('SCHEMA', 'expected a chain of the full schema, found the case33py layout (no reward terms, losses or voltages): ' +
+      'replay it with `powerflow replay --schema full`', { file, row: 1 });
   }
-  if (!index.has('S(t)_step')) throw new InputError('SCHEMA', 'expected a chain CSV of the full schema (a header with S(t)_step), found another header', { file, row: 1 });
+  if (!index.has('S(t)_step')) {
+    throw new InputError('SCHEMA', 'expected a chain CSV of the full schema (a header with S(t)_step), found another header', { file, row: 1 });
+  }
   for (const c of requiredColumns(net)) {
-    if (!index.has(c)) throw new InputError('MISSING_COLUMN', `expected column "${c}" of the full schema for this case (a chain of another feeder? give its --data)`, { file, row: 1, column: c });
+    if (!index.has(c)) {
+      throw new InputError('MISSING_COLUMN', `expected column "${c}" of the full schema for this case (a chain of another feeder? give its --data)`,
+        { file, row: 1, column: c });
+    }
   }
   const width = columns.length;
   const rows = lines.length - 1;
@@ -72,7 +78,10 @@ export function readChainTable(file: string, net: Network): ChainTable {
       if (c === statusCol) { pfStatus[r] = s; values[base + c] = NaN; continue; }
       if (s === '') { values[base + c] = NaN; continue; }
       const v = Number(s);
-      if (Number.isNaN(v) && s !== 'NaN') throw new InputError('NOT_NUMBER', `expected a number, found "${s.length > 20 ? s.slice(0, 20) + '...' : s}"`, { file, row: r + 2, column: columns[c] });
+      if (Number.isNaN(v) && s !== 'NaN') {
+        throw new InputError('NOT_NUMBER', `expected a number, found "${s.length > 20 ? s.slice(0, 20) + '...' : s}"`,
+          { file, row: r + 2, column: columns[c] });
+      }
       values[base + c] = v;
     }
   }

@@ -17,7 +17,9 @@ test('niceTicks: round steps of 1, 2 or 5 x 10^k covering the range', () => {
 
 test('lineChart: one bar per non-zero value, points inside the plot, markers as lines or top ticks', () => {
   const x = [10, 11, 12, 13, 14];
-  const svg = lineChart({ title: 't', yLabel: 'kW', x, series: [{ label: 'ops', color: '#f00', values: [0, 2, 0, 5, 1], kind: 'bar' }], markers: [{ x: 12, color: '#d00' }] });
+  const svg = lineChart({
+    title: 't', yLabel: 'kW', x, series: [{ label: 'ops', color: '#f00', values: [0, 2, 0, 5, 1], kind: 'bar' }], markers: [{ x: 12, color: '#d00' }],
+  });
   const bars = /<path d="([^"]+)" fill="#f00"/.exec(svg)![1];
   assert.equal(bars.split('M').length - 1, 3);
   assert.match(svg, /stroke="#d00"[^>]*stroke-dasharray/);
@@ -30,7 +32,11 @@ test('lineChart: one bar per non-zero value, points inside the plot, markers as 
   for (const [px, py] of pts) assert.ok(px >= 58 && px <= 508 && py >= 26 && py <= 26 + 168, `${px},${py}`);
   // lower value is lower on the page (larger y)
   assert.ok(pts[1][1] > pts[0][1]);
-  const many = lineChart({ title: 't', yLabel: 'kW', x: Array.from({ length: 100 }, (_, i) => i), series: [{ label: 'a', color: '#000', values: new Array(100).fill(1) }], markers: Array.from({ length: 30 }, (_, i) => ({ x: i * 3, color: '#d00' })) });
+  const many = lineChart({
+    title: 't', yLabel: 'kW', x: Array.from({ length: 100 }, (_, i) => i),
+    series: [{ label: 'a', color: '#000', values: new Array(100).fill(1) }],
+    markers: Array.from({ length: 30 }, (_, i) => ({ x: i * 3, color: '#d00' })),
+  });
   assert.equal((many.match(/stroke="#d00"/g) ?? []).length, 30);
   assert.doesNotMatch(many, /stroke="#d00"[^>]*stroke-dasharray/);
 });

@@ -83,7 +83,12 @@ export function lineChart(spec: ChartSpec): string {
   // charts of one report line up above each other
   const xlo = xmin - 0.5, xhi = xmax + 0.5;
   let ymin = Infinity, ymax = -Infinity;
-  for (const s of spec.series) for (let i = 0; i < s.values.length; i++) { const v = s.values[i]; if (Number.isFinite(v)) { ymin = Math.min(ymin, v); ymax = Math.max(ymax, v); } }
+  for (const s of spec.series) {
+    for (let i = 0; i < s.values.length; i++) {
+      const v = s.values[i];
+      if (Number.isFinite(v)) { ymin = Math.min(ymin, v); ymax = Math.max(ymax, v); }
+    }
+  }
   for (const v of [...(spec.yInclude ?? []), ...(spec.refLines ?? []).map((r) => r.y)]) { ymin = Math.min(ymin, v); ymax = Math.max(ymax, v); }
   if (!Number.isFinite(ymin)) { ymin = 0; ymax = 1; }
   if (ymax === ymin) ymax = ymin >= 0 ? ymin + 1 : ymin + Math.abs(ymin) * 0.1;
@@ -94,7 +99,8 @@ export function lineChart(spec: ChartSpec): string {
   const X = (v: number): number => m.l + ((v - xlo) / (xhi - xlo)) * pw;
   const Y = (v: number): number => m.t + ph - ((v - y0) / (y1 - y0 || 1)) * ph;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}" font-family="Helvetica, Arial, sans-serif">`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}"` +
+    ' font-family="Helvetica, Arial, sans-serif">');
   out.push(`<text x="${m.l}" y="16" font-size="13" font-weight="bold" fill="#111">${esc(spec.title)}</text>`);
   // grid and y ticks
   for (const v of yt) {
@@ -113,7 +119,9 @@ export function lineChart(spec: ChartSpec): string {
   const mks = (spec.markers ?? []).filter((mk) => mk.x >= xmin && mk.x <= xmax);
   for (const mk of mks) {
     const y2 = mks.length > MARKER_LINES ? m.t + 6 : m.t + ph;
-    out.push(`<line x1="${f1(X(mk.x))}" x2="${f1(X(mk.x))}" y1="${m.t}" y2="${y2}" stroke="${mk.color}" stroke-width="${mks.length > MARKER_LINES ? 1.2 : 1}"${mks.length > MARKER_LINES ? '' : ' stroke-dasharray="3 2"'} opacity="0.8"/>`);
+    const ticks = mks.length > MARKER_LINES;
+    out.push(`<line x1="${f1(X(mk.x))}" x2="${f1(X(mk.x))}" y1="${m.t}" y2="${y2}" stroke="${mk.color}" stroke-width="${ticks ? 1.2 : 1}"` +
+      `${ticks ? '' : ' stroke-dasharray="3 2"'} opacity="0.8"/>`);
   }
   for (const rl of spec.refLines ?? []) {
     out.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${f1(Y(rl.y))}" y2="${f1(Y(rl.y))}" stroke="${rl.color}" stroke-dasharray="5 3"/>`);
@@ -149,7 +157,8 @@ export function lineChart(spec: ChartSpec): string {
       } else d += `${pen ? 'L' : 'M'}${f1(x)},${f1(y)}`;
       pen = true;
     }
-    if (d) out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''} stroke-linejoin="round"/>`);
+    const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
+    if (d) out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"${dash} stroke-linejoin="round"/>`);
     // a lone point would not show as a path
     if (n === 1 && Number.isFinite(s.values[0])) out.push(`<circle cx="${f1(X(xs[0]))}" cy="${f1(Y(s.values[0]))}" r="2.5" fill="${s.color}"/>`);
   }
@@ -161,7 +170,8 @@ export function lineChart(spec: ChartSpec): string {
     for (const it of items) {
       const w = 22 + it.label.length * 5.8 + 12;
       if (lx + w > W - m.r && lx > m.l) { lx = m.l; ly += 13; }
-      out.push(`<line x1="${lx}" x2="${lx + 16}" y1="${ly - 3.5}" y2="${ly - 3.5}" stroke="${it.color}" stroke-width="3"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`);
+      const dash = it.dash ? ` stroke-dasharray="${it.dash}"` : '';
+      out.push(`<line x1="${lx}" x2="${lx + 16}" y1="${ly - 3.5}" y2="${ly - 3.5}" stroke="${it.color}" stroke-width="3"${dash}/>`);
       out.push(`<text x="${lx + 20}" y="${ly}" font-size="10" fill="#222">${esc(it.label)}</text>`);
       lx += w;
     }
@@ -197,7 +207,8 @@ export function timeline(title: string, xmin: number, xmax: number, rows: Timeli
   const xlo = xmin - 0.5, xhi = xmax + 0.5;
   const X = (v: number): number => m.l + ((v - xlo) / (xhi - xlo)) * pw;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" font-family="Helvetica, Arial, sans-serif">`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}"` +
+    ' font-family="Helvetica, Arial, sans-serif">');
   out.push(`<text x="${m.l}" y="16" font-size="13" font-weight="bold" fill="#111">${esc(title)}</text>`);
   const ph = Math.max(1, rows.length) * rowH;
   for (const v of niceTicks(xmin, xmax, 6, true).filter((v) => v >= xmin && v <= xmax)) {
@@ -208,7 +219,10 @@ export function timeline(title: string, xmin: number, xmax: number, rows: Timeli
   rows.forEach((r, k) => {
     const y = m.t + k * rowH;
     out.push(`<text x="${m.l - 5}" y="${y + rowH - 3.5}" font-size="10.5" text-anchor="end" fill="#333">${esc(r.label)}</text>`);
-    for (const s of r.spans) out.push(`<rect x="${f1(X(s.from - 0.5))}" y="${y + 2}" width="${f1(Math.max(1, X(s.to - 0.5) - X(s.from - 0.5)))}" height="${rowH - 4}" fill="${r.color}"/>`);
+    for (const s of r.spans) {
+      const w = f1(Math.max(1, X(s.to - 0.5) - X(s.from - 0.5)));
+      out.push(`<rect x="${f1(X(s.from - 0.5))}" y="${y + 2}" width="${w}" height="${rowH - 4}" fill="${r.color}"/>`);
+    }
   });
   if (rows.length === 0) out.push(`<text x="${m.l + 6}" y="${m.t + 11}" font-size="11" fill="#555">no faults in force</text>`);
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`);

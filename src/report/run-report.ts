@@ -187,7 +187,9 @@ export function buildRunReport(net: Network, t: ChainTable, input: ReportInput):
   const records = new Map<number, SolverStep>();
   if (input.solverRecords) {
     for (const rec of input.solverRecords) {
-      if (rec && typeof rec === 'object' && typeof (rec as { step?: unknown }).step === 'number') records.set((rec as { step: number }).step, solverStepOf(rec as Record<string, unknown>));
+      if (rec && typeof rec === 'object' && typeof (rec as { step?: unknown }).step === 'number') {
+        records.set((rec as { step: number }).step, solverStepOf(rec as Record<string, unknown>));
+      }
     }
   }
 
@@ -227,7 +229,10 @@ export function buildRunReport(net: Network, t: ChainTable, input: ReportInput):
       mt: mts.map(({ g }, k) => ({ gen: g.id, bus: net.buses[g.bus].id, setPointKw: mtSet[k](r), pKw: mtOut[k](r) })),
       faults, newFaults, valid: validC(r) === 1, terminated: termdC(r) === 1, pfStatus: t.pfStatus[r], solver,
     };
-    if (closed.length + opened.length !== s.switchOps) warnings.push(`row ${r + 2} (step ${step}): ${closed.length + opened.length} switches differ between S(t) and A(t), the chain's switchOps says ${s.switchOps}`);
+    if (closed.length + opened.length !== s.switchOps) {
+      warnings.push(`row ${r + 2} (step ${step}): ${closed.length + opened.length} switches differ between S(t) and A(t), ` +
+        `the chain's switchOps says ${s.switchOps}`);
+    }
     steps.push(s);
     if (newFaults.length > 0) onsets.push({ step: s.next, row: r, lines: newFaults });
   }
