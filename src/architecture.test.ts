@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const SRC = path.join(__dirname, '..', 'src');
-const RANK: Record<string, number> = { util: 0, io: 0, grid: 1, topology: 2, powerflow: 3, faults: 3, mdp: 4, env: 5, opt: 6, plot: 6, report: 7, cli: 8, testing: 9 };
+const RANK: Record<string, number> = {
+  util: 0, io: 0, grid: 1, topology: 2, powerflow: 3, faults: 3, mdp: 4, env: 5, opt: 6, plot: 6, report: 7, cli: 8, testing: 9,
+};
 
 test('imports go down the layers: util/io < grid < topology < powerflow, faults < mdp < env < opt, plot < report < cli', () => {
   const wrong: string[] = [];
