@@ -14,20 +14,11 @@
 import { Network } from '../grid/network';
 import { REWARD_TERMS, RewardTermName } from '../powerflow/reward';
 import { ChainTable, column } from './chain-table';
+import type { StepRecord } from '../opt/chain-run';
 
-/** A per-step solver record of an `mdpc run` manifest (src/opt/chain-run.ts StepRecord), the fields the report shows. */
-export interface SolverStep {
-  status: string;
-  fallback: boolean;
-  gap: number | null;
-  objective: number | null;
-  solveMs: number;
-  totalMs: number;
-  mipSolves: number;
-  lpSolves: number;
-  nodes: number;
-  lpIterations: number;
-}
+/** The fields of an `mdpc run` manifest's per-step solver record (StepRecord) that the report shows. */
+export type SolverStep = Pick<StepRecord, 'status' | 'fallback' | 'gap' | 'objective' | 'solveMs' | 'totalMs' | 'mipSolves' | 'lpSolves' | 'nodes'
+  | 'lpIterations'>;
 
 export interface MtDispatch {
   /** generator id and bus id */
