@@ -19,6 +19,10 @@
  *                                              # heaviest step; one fresh expert per scenario (as mdpc solve)
  *   node scripts/bench-mdpc.js --restore --levels nominal --limit 20   # nominal only, the first 20 scenarios
  *   node scripts/bench-mdpc.js --restore --levels light,heavy --every 4  # every 4th scenario (0, 4, 8, ...)
+ *   node scripts/bench-mdpc.js --run-day       # `mdpc run --data data/ieee33-24h --steps 23` as a user runs it
+ *                                              # (default objective reward, MTs dispatched, gap 1 %; --gap G)
+ *   node scripts/bench-mdpc.js --restore-day   # the same in restoration with the day's fault table:
+ *                                              # --mode restore --events data/ieee33-24h/event-restore.csv
  *
  * Each day also prints HiGHS' work (MIP solves, nodes, LP iterations), the same on any machine,
  * and the solver time per LP iteration, which says how fast the machine was during the run.
@@ -56,8 +60,11 @@ if (!Number.isInteger(repeat) || repeat < 1) {
   process.exit(2);
 }
 const doWorkers = flag('--workers');
-const doLadder = flag('--ladder') || (!flag('--day') && !doWorkers && !doRestore);
-const doDay = flag('--day') || (!flag('--ladder') && !doWorkers && !doRestore);
+const doRunDay = flag('--run-day');
+const doRestoreDay = flag('--restore-day');
+const only = doWorkers || doRestore || doRunDay || doRestoreDay;
+const doLadder = flag('--ladder') || (!flag('--day') && !only);
+const doDay = flag('--day') || (!flag('--ladder') && !only);
 const ROOT = path.join(__dirname, '..');
 /** which days: --mt off = topology-only decisions, --mt on = MTs dispatched, default both */
 const dayMts = args.includes('--mt') ? [val('--mt', 'off')] : ['off', 'on'];
@@ -171,6 +178,38 @@ async function workersBench() {
   }
 }
 
+/**
+ * `mdpc run` on the 24-hour day as a user runs it (a fresh process: WebAssembly start-up, chain,
+ * manifest and step files included), its defaults unless `extra` says otherwise; HiGHS' work
+ * (the same on any machine) from the manifest.
+ */
+function runDay(name, extra) {
+  const { spawnSync } = require('node:child_process');
+  const g = val('--gap', '0.01');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-run-day-'));
+  try {
+    const argv = [path.join(ROOT, 'bin', 'mdpc.js'), 'run', '--data', path.join(ROOT, 'data', 'ieee33-24h'), '--steps', val('--steps', '23'), '--gap', g,
+      ...extra, '--run', 'day', '--out-dir', tmp, '--log-dir', tmp, '--quiet', '--time-limit', String(timeLimitS)];
+    const load0 = os.loadavg()[0];
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, argv, { encoding: 'utf8', cwd: ROOT });
+    const wallS = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`mdpc run ${extra.join(' ')} failed: ${r.stderr}`);
+    const m = JSON.parse(fs.readFileSync(path.join(tmp, 'day.manifest.json'), 'utf8'));
+    const statuses = {};
+    for (const x of m.steps) statuses[x.status] = (statuses[x.status] ?? 0) + 1;
+    const maxGap = Math.max(...m.steps.map((x) => x.gap ?? Infinity));
+    const rewardSum = m.steps.reduce((a, x) => a + x.reward, 0);
+    const w = m.work;
+    console.log(`\n${name}: mdpc run --data data/ieee33-24h --steps ${val('--steps', '23')} --gap ${g} ${extra.join(' ')}`);
+    console.log(`  total ${f1(wallS)} s (load ${load0.toFixed(1)}-${os.loadavg()[0].toFixed(1)}), median ${f1(m.medianStepMs)} ms/step; statuses ${JSON.stringify(statuses)}, largest proven gap ${(100 * maxGap).toFixed(3)} %, sum of rewards ${rewardSum.toFixed(4)}`);
+    console.log(`  HiGHS work: ${w.mipSolves} MIP + ${w.lpSolves} LP solves, ${w.nodes} nodes, ${w.lpIterations} LP iterations; ${((1e6 * wallS) / w.lpIterations).toFixed(0)} us of wall time per LP iteration`);
+    return { name, extra, gap: Number(g), wallS, load: load0, medianStepMs: m.medianStepMs, statuses, maxGap, rewardSum, work: w, steps: m.steps };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** the p-th percentile (nearest rank) */
 function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
@@ -269,5 +308,7 @@ async function restoreSuite() {
   }
   if (doWorkers) out.workers = await workersBench();
   if (doRestore) out.restore = await restoreSuite();
+  if (doRunDay) out.runDay = runDay('MT day', []);
+  if (doRestoreDay) out.restoreDay = runDay('restoration day', ['--mode', 'restore', '--events', 'data/ieee33-24h/event-restore.csv']);
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(out, null, 2));
 })();

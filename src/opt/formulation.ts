@@ -450,19 +450,32 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
       ed.setRowBounds(L.vdLo[l], -mv, Infinity);
     }
   }
-  // big-M per line from the data of this step
-  let loadP = 0;
-  let loadQ = 0;
-  for (let i = 0; i < nb; i++) { loadP += Math.abs(s.loadPKw[i]); loadQ += Math.abs(s.loadQKvar[i]); }
-  let genP = 0;
-  let genQ = 0;
+  // big-M per line from the data of this step, per connected component of the network without
+  // its faulted lines: a line carries at most its component's load plus losses (25 % margin), or
+  // all its generation back; in a component without a substation (MT islands only) at most both,
+  // as all its generation is consumed inside it
+  const comp = new Int32Array(nb).fill(-1);
+  const compSub: boolean[] = [];
+  for (let i = 0; i < nb; i++) {
+    if (comp[i] >= 0) continue;
+    const c = compSub.length;
+    const r = reachable(net, inp.faulted, [i]);
+    let sub = false;
+    for (let j = 0; j < nb; j++) if (r[j]) { comp[j] = c; if (net.buses[j].substation) sub = true; }
+    compSub.push(sub);
+  }
+  const loadP = new Float64Array(compSub.length);
+  const loadQ = new Float64Array(compSub.length);
+  for (let i = 0; i < nb; i++) { loadP[comp[i]] += Math.abs(s.loadPKw[i]); loadQ[comp[i]] += Math.abs(s.loadQKvar[i]); }
+  const genP = new Float64Array(compSub.length);
+  const genQ = new Float64Array(compSub.length);
   net.generators.forEach((g, k) => {
-    if (g.kind === 'MT') { genP += g.pMaxKw; genQ += Math.max(Math.abs(g.qMaxKvar), Math.abs(g.qMinKvar)); }
-    else { genP += Math.abs(s.genPKw[k]); genQ += Math.abs(s.genQKvar[k]); }
+    const c = comp[g.bus];
+    if (g.kind === 'MT') { genP[c] += g.pMaxKw; genQ[c] += Math.max(Math.abs(g.qMaxKvar), Math.abs(g.qMinKvar)); }
+    else { genP[c] += Math.abs(s.genPKw[k]); genQ[c] += Math.abs(s.genQKvar[k]); }
   });
-  // a line carries at most all the load plus losses (25 % margin), or all the generation back
-  const mpAll = (Math.max(loadP * 1.25, genP) + 1) / base;
-  const mqAll = (Math.max(loadQ * 1.25, genQ) + 1) / base;
+  const bound = (c: number, load: Float64Array, gen: Float64Array): number =>
+    ((compSub[c] ? Math.max(load[c] * 1.25, gen[c]) : Math.min(load[c] * 1.25, gen[c])) + 1) / base;
   const bridge = opts.tightening.fixBridges && !restore ? bridges(net, inp.faulted) : null;
   for (let l = 0; l < nl; l++) {
     const ln = net.lines[l];
@@ -475,8 +488,8 @@ export function applyStep(F: Formulation, ed: ModelEditor, inp: StepInput): void
       const iMax = Math.sqrt(F.L.iMaxPu2[l]);
       const vMax = Math.max(net.buses[ln.from].vMaxPu, net.buses[ln.to].vMaxPu);
       const vMin = Math.min(net.buses[ln.from].vMinPu, net.buses[ln.to].vMinPu);
-      mp = Math.min(mpAll, iMax * vMax);
-      mq = Math.min(mqAll, iMax * vMax);
+      mp = Math.min(bound(comp[ln.from], loadP, genP), iMax * vMax);
+      mq = Math.min(bound(comp[ln.from], loadQ, genQ), iMax * vMax);
       ml = Math.min(L.iMaxPu2[l], (mp * mp + mq * mq) / (vMin * vMin));
     }
     ed.setCoef(L.mPpos[l], L.sw[l], -mp);
