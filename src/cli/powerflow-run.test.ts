@@ -132,7 +132,7 @@ test('powerflow run: bad input gives one line, exit 2, and writes nothing', () =
     [['--mt', '8:abc'], /option --mt: expected BUS:PKW:QKVAR/],
     [['--load', 'peak'], /option --load: expected "nominal"/],
     [['--method', 'gauss'], /argument 'gauss' is invalid/],
-    [['--plot', path.join(out, 'x.png')], /option --plot: expected a file name ending in \.svg/],
+    [['--plot', path.join(out, 'x.pdf')], /option --plot: expected a file name ending in \.svg or \.png/],
     [['--data', path.join(dir, 'nope')], /option --data: data directory .* does not exist/],
     [['--data', badCase], /lines\.csv, row 2, column rOhm: expected a number, found "abc"/],
     [['--config', path.join(dir, 'missing.json')], /missing\.json: file not found/],

@@ -12,6 +12,7 @@ import { ActionEvaluator } from '../powerflow/evaluate';
 import { buildReport, PfReport } from '../powerflow/report';
 import { REWARD_TERMS, loadWeights } from '../powerflow/reward';
 import { renderFeederSvg } from '../plot/feeder-svg';
+import { svgToPng } from '../plot/png';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { Rng } from '../util/rng';
@@ -42,6 +43,7 @@ Examples:
   $ powerflow run                                     # nominal load, tie lines 33-37 open
   $ powerflow run --open 7,9,14,32,37 --json          # another radial configuration, JSON on stdout
   $ powerflow run --step 4000 --plot out/t4000.svg    # step 4000 (0-based row) of the bundled series, drawn
+  $ powerflow run --load nominal --flows --plot out/base.png    # the map as a PNG (2x), flows and loading
   $ powerflow run --fault 6 --fault 26 --open 9,33,34,36 --mt 8:460:220 --csv out/n2
         # lines 6 and 26 faulted, ties 35 and 37 closed: the MT at bus 8 holds buses 7-9 as an island, all load served
   $ powerflow run --data data/ieee33-24h --step 12 --open none     # all lines closed (meshed)
@@ -71,7 +73,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed of the measurement noise', '1')
     .option('--json', 'print the full result as JSON on stdout')
     .option('--csv <prefix>', 'write PREFIX-buses.csv and PREFIX-lines.csv (and PREFIX.manifest.json)')
-    .option('--plot <file.svg>', 'draw the feeder with voltages and line states to an SVG file')
+    .option('--plot <file.svg|file.png>', 'draw the feeder with voltages and line states: SVG, or PNG at 2x (optional package @resvg/resvg-js)')
     .option('--no-title', 'with --plot: no title or totals line above the map (for a figure with its own caption)')
     .option('--flows', 'with --plot: flow arrows with kW on every closed line, lines coloured by loading')
     .option('--quiet', 'print nothing on success (outputs are still written)')
@@ -109,7 +111,9 @@ function parseMt(ctx: CaseContext, values: string[] | undefined, snap: Snapshot)
 export function runCommand(opts: RunOptions): void {
   if (opts.load !== undefined && opts.load !== 'nominal') throw new UsageError(`expected "nominal", found "${opts.load}"`, '--load');
   if (opts.load !== undefined && opts.step !== undefined) throw new UsageError('give either --load nominal or --step T, not both', '--step');
-  if (opts.plot !== undefined && !/\.svg$/i.test(opts.plot)) throw new UsageError(`expected a file name ending in .svg, found "${opts.plot}"`, '--plot');
+  if (opts.plot !== undefined && !/\.(svg|png)$/i.test(opts.plot)) {
+    throw new UsageError(`expected a file name ending in .svg or .png, found "${opts.plot}"`, '--plot');
+  }
   if (opts.plot === undefined && (opts.flows || !opts.title)) throw new UsageError('draws on the feeder map: add --plot FILE.svg',
     opts.flows ? '--flows' : '--no-title');
   if (opts.noise !== undefined && opts.step === undefined) throw new UsageError('measurement noise applies to a time step: add --step T', '--noise');
@@ -118,7 +122,9 @@ export function runCommand(opts: RunOptions): void {
   const seed = parseIntStrict(opts.seed, '--seed', 0, 2 ** 32 - 1);
   // every file written, checked before any work (the manifest's is the longest name)
   if (opts.csv !== undefined) for (const s of ['-buses.csv', '-lines.csv', '.manifest.json']) checkOutputFile(`${opts.csv}${s}`, '--csv');
-  if (opts.plot !== undefined) for (const f of [opts.plot, opts.plot.replace(/\.svg$/i, '.manifest.json')]) checkOutputFile(f, '--plot');
+  if (opts.plot !== undefined) for (const f of [opts.plot, opts.plot.replace(/\.(svg|png)$/i, '.manifest.json')]) checkOutputFile(f, '--plot');
+  // PNG through the optional renderer: refused before any work when it is not installed
+  if (opts.plot !== undefined && /\.png$/i.test(opts.plot)) svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', 1);
   const weights = loadWeights(opts.config);
 
   const ctx = loadContext(opts.data, opts.step !== undefined);
@@ -179,15 +185,16 @@ export function runCommand(opts: RunOptions): void {
       outputs.push(busFile, lineFile);
     }
     if (opts.plot !== undefined) {
-      writeFileAtomic(opts.plot, renderFeederSvg(net, pf, {
+      const svg = renderFeederSvg(net, pf, {
         title: plotTitle(report, opts), noTitle: !opts.title, flows: !!opts.flows,
         shedBuses: net.buses.flatMap((_, i) => (action.pickup[i] < 1 ? [i] : [])),
         genOn: evaluator.request.genOn, trippedGens: ev.tripped.map((k) => mts[k]),
-      }));
+      });
+      writeFileAtomic(opts.plot, /\.png$/i.test(opts.plot) ? svgToPng(svg).png : svg);
       outputs.push(opts.plot);
     }
     if (outputs.length > 0) {
-      const base = opts.csv !== undefined ? opts.csv : opts.plot!.replace(/\.svg$/i, '');
+      const base = opts.csv !== undefined ? opts.csv : opts.plot!.replace(/\.(svg|png)$/i, '');
       const { buses: _b, lines: _l, ...totals } = report;
       writeManifest(`${base}.manifest.json`, buildManifest('powerflow run', { ...opts }, dataFiles(ctx), { outputs, weights, result: totals }));
     }
