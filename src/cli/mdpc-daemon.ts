@@ -119,6 +119,8 @@ export function wantsDaemon(argv: string[]): boolean {
  * Returns its exit code, or null when there is no usable daemon (the caller runs the command itself).
  */
 export async function runInDaemon(argv: string[], socket = daemonSocketPath()): Promise<number | null> {
+  // no daemon: nothing more to look at (buildId reads every compiled file's size and time)
+  if (!fs.existsSync(socket)) return null;
   let wrote = false;
   let exit: number | null = null;
   let stale = false;
