@@ -12,7 +12,7 @@ import { ActionEvaluator } from '../powerflow/evaluate';
 import { buildReport, PfReport } from '../powerflow/report';
 import { REWARD_TERMS, loadWeights } from '../powerflow/reward';
 import { renderFeederSvg } from '../plot/feeder-svg';
-import { svgToPng } from '../plot/png';
+import { loadResvg, svgToPng } from '../plot/png';
 import { writeFileAtomic } from '../io/atomic';
 import { buildManifest, writeManifest } from '../io/manifest';
 import { Rng } from '../util/rng';
@@ -124,7 +124,7 @@ export function runCommand(opts: RunOptions): void {
   if (opts.csv !== undefined) for (const s of ['-buses.csv', '-lines.csv', '.manifest.json']) checkOutputFile(`${opts.csv}${s}`, '--csv');
   if (opts.plot !== undefined) for (const f of [opts.plot, opts.plot.replace(/\.(svg|png)$/i, '.manifest.json')]) checkOutputFile(f, '--plot');
   // PNG through the optional renderer: refused before any work when it is not installed
-  if (opts.plot !== undefined && /\.png$/i.test(opts.plot)) svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', 1);
+  if (opts.plot !== undefined && /\.png$/i.test(opts.plot)) loadResvg('--plot');
   const weights = loadWeights(opts.config);
 
   const ctx = loadContext(opts.data, opts.step !== undefined);

@@ -11,7 +11,8 @@ export const RESVG_VERSION = '2.6.2';
 interface ResvgImage { width: number; height: number; pixels: Uint8Array; asPng(): Uint8Array }
 type ResvgCtor = new (svg: string, opts: object) => { render(): ResvgImage };
 
-function loadResvg(option: string): ResvgCtor {
+/** The renderer, or a UsageError on `option` saying how to install it (call it before any work). */
+export function loadResvg(option = '--plot'): ResvgCtor {
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     return (require('@resvg/resvg-js') as { Resvg: ResvgCtor }).Resvg;
