@@ -146,14 +146,11 @@ export async function runCommand(o: RunOpts): Promise<void> {
       bar?.start(total, 0, { status: '' });
       const t0 = Date.now();
       let n = 0;
-      const tally = { optimal: 0, 'time-limit': 0, infeasible: 0, failed: 0, fallback: 0 } as Record<string, number>;
       for (const ep of todo) {
         await thread.runEpisode(job, ep, (tr, r) => {
           // the record before its row: a kill between the two leaves a record that resume drops
           fs.writeSync(records, JSON.stringify(r) + '\n');
           writer.append(tr);
-          tally[r.status] = (tally[r.status] ?? 0) + 1;
-          if (r.fallback) tally.fallback++;
           n++;
           bar?.update(n, { status: `step ${r.step} ${r.status}${r.fallback ? ' (fallback)' : ''} ${Math.round(r.totalMs)} ms` });
         });
@@ -178,8 +175,10 @@ export async function runCommand(o: RunOpts): Promise<void> {
       }));
       if (!o.quiet) {
         const secs = ((Date.now() - t0) / 1000).toFixed(1);
+        // the records of this process are the last n (a resumed run's come first)
+        const now = summarizeSteps(stepRecords.slice(stepRecords.length - n)).statusCounts;
         process.stderr.write(`mdpc: ${run}: ${stepRecords.length} transitions (${n} solved now in ${secs} s; ` +
-          `${Object.entries(tally).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ')}) -> ${csvFile}\n`);
+          `${Object.entries(now).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ')}) -> ${csvFile}\n`);
       }
     } finally {
       release();
