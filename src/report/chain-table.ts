@@ -7,6 +7,7 @@ import { InputError } from '../io/errors';
 import { readBytes } from '../io/csv';
 import { Network } from '../grid/network';
 import { REWARD_TERMS } from '../powerflow/reward';
+import { mtsOf } from '../mdp/schema';
 
 export interface ChainTable {
   file: string;
@@ -25,7 +26,7 @@ const SCALAR_COLUMNS = ['episode', 'S(t)_step', 'S(t+1)_step', 'R(t+1)', 'lossKw
 
 /** The columns of the full schema that the report reads, for this network. */
 export function requiredColumns(net: Network): string[] {
-  const mts = net.generators.filter((g) => g.kind === 'MT');
+  const mts = mtsOf(net);
   return [
     ...SCALAR_COLUMNS,
     ...REWARD_TERMS.map((t) => `R_${t}`),

@@ -14,6 +14,7 @@
 import { Network } from '../grid/network';
 import { REWARD_TERMS, RewardTermName } from '../powerflow/reward';
 import { ChainTable, column } from './chain-table';
+import { mtsOf } from '../mdp/schema';
 import type { StepRecord } from '../opt/chain-run';
 
 /** The fields of an `mdpc run` manifest's per-step solver record (StepRecord) that the report shows. */
@@ -161,7 +162,7 @@ function solverStepOf(r: Record<string, unknown>): SolverStep {
 export function buildRunReport(net: Network, t: ChainTable, input: ReportInput): RunReport {
   const warnings: string[] = [];
   const nl = net.lines.length;
-  const mts = net.generators.map((g, i) => ({ g, i })).filter((x) => x.g.kind === 'MT');
+  const mts = mtsOf(net);
   const col = (name: string): ((r: number) => number) => column(t, name);
   const stepC = col('S(t)_step'), nextC = col('S(t+1)_step'), epC = col('episode'), rC = col('R(t+1)');
   const termC = REWARD_TERMS.map((k) => col(`R_${k}`));
@@ -171,8 +172,8 @@ export function buildRunReport(net: Network, t: ChainTable, input: ReportInput):
   const faultS1 = net.lines.map((l) => col(`S(t+1)_faulted_L${l.id}`));
   const openA = net.lines.map((l) => col(`A(t)_open_L${l.id}`));
   const vS1 = net.buses.map((b) => col(`S(t+1)_vPu_B${b.id}`));
-  const mtSet = mts.map(({ g }) => col(`A(t)_pMtKw_G${g.id}`));
-  const mtOut = mts.map(({ g }) => col(`S(t+1)_genPKw_G${g.id}`));
+  const mtSet = mts.map((g) => col(`A(t)_pMtKw_G${g.id}`));
+  const mtOut = mts.map((g) => col(`S(t+1)_genPKw_G${g.id}`));
 
   // solver records by S(t) step
   const records = new Map<number, SolverStep>();
@@ -217,7 +218,7 @@ export function buildRunReport(net: Network, t: ChainTable, input: ReportInput):
       lossKw: lossC(r), unservedKw: unsC(r),
       vMinPu: Number.isFinite(vMin) ? vMin : null, vMinBus: vBus >= 0 ? net.buses[vBus].id : null, darkBuses: dark,
       switchOps: opsC(r), closed, opened,
-      mt: mts.map(({ g }, k) => ({ gen: g.id, bus: net.buses[g.bus].id, setPointKw: mtSet[k](r), pKw: mtOut[k](r) })),
+      mt: mts.map((g, k) => ({ gen: g.id, bus: net.buses[g.bus].id, setPointKw: mtSet[k](r), pKw: mtOut[k](r) })),
       faults, newFaults, valid: validC(r) === 1, terminated: termdC(r) === 1, pfStatus: t.pfStatus[r], solver,
     };
     if (closed.length + opened.length !== s.switchOps) {
@@ -260,7 +261,7 @@ export function buildRunReport(net: Network, t: ChainTable, input: ReportInput):
     invalidActions: steps.filter((s) => !s.valid).length,
     terminations: steps.filter((s) => s.terminated).length,
     pfNotConverged: steps.filter((s) => s.pfStatus !== 'converged').length,
-    mtEnergyKwh: mts.map(({ g }, k) => ({ gen: g.id, bus: net.buses[g.bus].id, kwh: sum((s) => Math.max(0, s.mt[k].pKw)) * h })),
+    mtEnergyKwh: mts.map((g, k) => ({ gen: g.id, bus: net.buses[g.bus].id, kwh: sum((s) => Math.max(0, s.mt[k].pKw)) * h })),
     solver: solved.length === 0 ? null : {
       steps: solved.length,
       statusCounts,
